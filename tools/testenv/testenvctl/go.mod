@@ -1,0 +1,3 @@
+module kubecpp.invalid/testenv/testenvctl
+
+go 1.24
