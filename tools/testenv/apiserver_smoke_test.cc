@@ -4,53 +4,24 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "boost/asio/connect.hpp"
-#include "boost/asio/io_context.hpp"
-#include "boost/asio/ip/tcp.hpp"
-#include "boost/asio/ssl.hpp"
-#include "boost/beast/core.hpp"
-#include "boost/beast/http.hpp"
-#include "boost/beast/ssl.hpp"
 #include "boost/json.hpp"
 #include "gtest/gtest.h"
+#include "tools/testenv/https_client.h"
 #include "tools/testenv/testenv.h"
 
 namespace kube::testenv {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 struct Reply {
   int status = 0;
   std::string body;
 };
 
-// Get performs one HTTPS GET with the given bearer token and returns status and body.
 Reply Get(const Environment& env, const std::string& target, const std::string& token) {
-  asio::io_context io;
-  asio::ssl::context tls(asio::ssl::context::tls_client);
-  tls.load_verify_file(env.ca_file);
-  tls.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
-  stream.set_verify_callback(asio::ssl::host_name_verification(env.host));
-  asio::ip::tcp::resolver resolver(io);
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
-  beast::get_lowest_layer(stream).connect(resolver.resolve(env.host, std::to_string(env.port)));
-  stream.handshake(asio::ssl::stream_base::client);
-
-  http::request<http::empty_body> request(http::verb::get, target, 11);
-  request.set(http::field::host, env.host);
-  request.set(http::field::accept, "application/json");
-  request.set(http::field::authorization, "Bearer " + token);
-  http::write(stream, request);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(stream, buffer, response);
-  beast::error_code ignored;
-  stream.shutdown(ignored);
-  return Reply{static_cast<int>(response.result_int()), response.body()};
+  absl::StatusOr<HttpsReply> reply = HttpsExchange(env, {.target = target, .token = token});
+  EXPECT_TRUE(reply.ok()) << reply.status();
+  if (!reply.ok()) return {};
+  return Reply{reply->status, reply->body};
 }
 
 class ApiserverSmokeTest : public ::testing::Test {
