@@ -17,12 +17,14 @@ std::string RestConfig::DebugString() const {
   if (!tls.ca_file.empty()) absl::StrAppend(&out, ", ca_file=", tls.ca_file);
   if (!tls.ca_data.empty()) absl::StrAppend(&out, ", ca_data=<", tls.ca_data.size(), " bytes>");
   if (!tls.cert_file.empty()) absl::StrAppend(&out, ", cert_file=", tls.cert_file);
-  if (!tls.cert_data.empty()) absl::StrAppend(&out, ", cert_data=<", tls.cert_data.size(), " bytes>");
+  if (!tls.cert_data.empty())
+    absl::StrAppend(&out, ", cert_data=<", tls.cert_data.size(), " bytes>");
   if (!tls.key_file.empty()) absl::StrAppend(&out, ", key_file=", tls.key_file);
   if (!tls.key_data.empty()) absl::StrAppend(&out, ", key_data=", Redacted(tls.key_data));
   if (!bearer_token.empty()) absl::StrAppend(&out, ", bearer_token=", Redacted(bearer_token));
   if (!bearer_token_file.empty()) absl::StrAppend(&out, ", bearer_token_file=", bearer_token_file);
-  if (!username.empty()) absl::StrAppend(&out, ", username=", username, ", password=", Redacted(password));
+  if (!username.empty())
+    absl::StrAppend(&out, ", username=", username, ", password=", Redacted(password));
   if (exec) {
     absl::StrAppend(&out, ", exec=", exec->command, " (", exec->args.size(), " args, ",
                     exec->env.size(), " env <redacted>)");

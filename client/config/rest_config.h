@@ -21,13 +21,13 @@ namespace kube::config {
 
 // ExecConfig mirrors a kubeconfig user's `exec` stanza (client.authentication.k8s.io).
 struct ExecConfig {
-  std::string command;                              // resolved against the kubeconfig's dir if relative with a '/'
+  std::string command;  // resolved against the kubeconfig's dir if relative with a '/'
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
-  std::string api_version;                          // e.g. "client.authentication.k8s.io/v1"
+  std::string api_version;  // e.g. "client.authentication.k8s.io/v1"
   std::string install_hint;
   bool provide_cluster_info = false;
-  std::string interactive_mode;                     // "Never", "IfAvailable", "Always"; informational
+  std::string interactive_mode;  // "Never", "IfAvailable", "Always"; informational
   bool operator==(const ExecConfig&) const = default;
 };
 
@@ -44,11 +44,11 @@ struct TlsConfig {
   bool insecure_skip_verify = false;  // only when explicitly asked; never together with a CA
   std::string server_name;            // SNI and the name verified in the server certificate
   std::string ca_file;
-  std::string ca_data;                // PEM; wins over ca_file
+  std::string ca_data;  // PEM; wins over ca_file
   std::string cert_file;
-  std::string cert_data;              // PEM; wins over cert_file
+  std::string cert_data;  // PEM; wins over cert_file
   std::string key_file;
-  std::string key_data;               // PEM; wins over key_file
+  std::string key_data;  // PEM; wins over key_file
   bool operator==(const TlsConfig&) const = default;
 };
 
@@ -65,14 +65,15 @@ struct RestConfig {
   std::optional<ExecConfig> exec;
   Impersonation impersonate;
 
-  std::string user_agent;         // empty: "kubecpp/<version> (linux/amd64)"
+  std::string user_agent;  // empty: "kubecpp/<version> (linux/amd64)"
   // Client-side rate limit for non-watch requests. qps == 0 -> defaults (5 / 10); qps < 0 ->
   // no client-side limiting (rely on API Priority and Fairness).
   double qps = 0;
   int burst = 0;
-  absl::Duration timeout = absl::ZeroDuration();  // per request, 0 = none (watches never time out by it)
+  absl::Duration timeout =
+      absl::ZeroDuration();  // per request, 0 = none (watches never time out by it)
   bool disable_compression = false;
-  std::string proxy_url;          // recorded from kubeconfig; proxies are not supported yet
+  std::string proxy_url;  // recorded from kubeconfig; proxies are not supported yet
 
   // The namespace of the selected context ("default" when none); used by tools, not transport.
   std::string namespace_ = "default";

@@ -23,8 +23,8 @@ struct HttpsReply {
 
 struct HttpsCall {
   std::string method = "GET";
-  std::string target;        // "/api/v1/namespaces/default"
-  std::string token;         // bearer token; empty = none
+  std::string target;  // "/api/v1/namespaces/default"
+  std::string token;   // bearer token; empty = none
   std::string accept = "application/json";
   std::string content_type;  // for a body
   std::string body;

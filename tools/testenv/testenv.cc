@@ -24,7 +24,8 @@ constexpr absl::string_view kHowToStart =
 absl::StatusOr<Environment> ParseEnvFile(absl::string_view dir, absl::string_view contents) {
   absl::flat_hash_map<std::string, std::string> values;
   for (absl::string_view line : absl::StrSplit(contents, '\n', absl::SkipWhitespace())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits('=', 1));
     values[kv.first] = std::string(kv.second);
   }
   Environment env;
@@ -66,14 +67,13 @@ absl::StatusOr<Environment> ParseEnvFile(absl::string_view dir, absl::string_vie
 absl::StatusOr<Environment> Load() {
   const char* dir = std::getenv("KUBECPP_TESTENV_DIR");
   if (dir == nullptr || *dir == '\0') {
-    return absl::FailedPreconditionError(
-        absl::StrCat("this test needs the real kube-apiserver but KUBECPP_TESTENV_DIR is unset; ",
-                     kHowToStart));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this test needs the real kube-apiserver but KUBECPP_TESTENV_DIR is unset; ", kHowToStart));
   }
   std::ifstream in(absl::StrCat(dir, "/env"));
   if (!in) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no testenv control plane in ", dir, " (", dir, "/env is missing); ", kHowToStart));
+    return absl::FailedPreconditionError(absl::StrCat("no testenv control plane in ", dir, " (",
+                                                      dir, "/env is missing); ", kHowToStart));
   }
   std::stringstream contents;
   contents << in.rdbuf();

@@ -18,18 +18,18 @@ namespace kube::testenv {
 
 // Environment describes one running control plane. Plain data; copy freely.
 struct Environment {
-  std::string dir;                  // the testenv directory (holds logs and kubeconfigs)
-  std::string kube_version;         // e.g. "v1.37.2"
-  std::string server;               // "https://127.0.0.1:PORT"
-  std::string host;                 // "127.0.0.1"
+  std::string dir;           // the testenv directory (holds logs and kubeconfigs)
+  std::string kube_version;  // e.g. "v1.37.2"
+  std::string server;        // "https://127.0.0.1:PORT"
+  std::string host;          // "127.0.0.1"
   uint16_t port = 0;
-  std::string ca_file;              // PEM CA that signed the serving certificate
-  std::string admin_token;          // bearer token of a system:masters user
-  std::string limited_token;        // bearer token of a user with no RBAC grants
-  std::string admin_cert_file;      // client certificate of a system:masters user
+  std::string ca_file;          // PEM CA that signed the serving certificate
+  std::string admin_token;      // bearer token of a system:masters user
+  std::string limited_token;    // bearer token of a user with no RBAC grants
+  std::string admin_cert_file;  // client certificate of a system:masters user
   std::string admin_key_file;
-  std::string kubeconfig;           // DIR/kubeconfig (admin)
-  std::string limited_kubeconfig;   // DIR/kubeconfig-limited
+  std::string kubeconfig;          // DIR/kubeconfig (admin)
+  std::string limited_kubeconfig;  // DIR/kubeconfig-limited
 };
 
 // Parses the KEY=VALUE lines of DIR/env.
