@@ -53,43 +53,98 @@ def kube_cc_benchmark(name, copts = [], deps = [], **kwargs):
         **kwargs
     )
 
-def kube_cc_plugin(name, srcs = [], deps = [], copts = [], entry_symbol = "kube_plugin_entry", **kwargs):
-    """A plugin shared object `lib<name>.so` loaded with dlopen.
+def kube_cc_plugin(
+        name,
+        srcs = [],
+        deps = [],
+        copts = [],
+        linkopts = [],
+        entry_symbol = "kube_plugin_entry",
+        visibility = None,
+        testonly = False,
+        tags = [],
+        **kwargs):
+    """A plugin shared object `lib<name>.so`, loaded by //plugins/host with dlopen.
 
-    Symbols are hidden by default; only the ABI entry function is exported, and the version
-    script keeps everything else (including static libraries linked in) local.
+    The plugin boundary is the C ABI of //plugins/abi (docs/plugins.md); this macro makes the
+    binary honour it:
+      - `-fvisibility=hidden` compiles every symbol of `srcs` hidden, and a version script keeps
+        everything except `entry_symbol` local, including code from static libraries linked in,
+        so two plugins (or a plugin and the host) never interpose each other's symbols;
+      - `-z defs` refuses undefined symbols at link time: a plugin reaches the host only through
+        the callback table it is handed, never by binding to host symbols at load time. Shared
+        system libraries (libstdc++, libre2, ...) are fine: they are named as dependencies.
+
+    Targets: `lib<name>.so` (the cc_binary) and `<name>` (a filegroup with just the .so, for
+    `data` attributes). Works for C and C++ sources. `entry_symbol` is overridable only so tests
+    can build a plugin that lacks the real entry point.
     """
     version_script = name + "_exports.lds"
     native.genrule(
         name = name + "_exports",
         outs = [version_script],
         cmd = "echo '{ global: %s; local: *; };' > $@" % entry_symbol,
+        testonly = testonly,
+        visibility = ["//visibility:private"],
     )
     native.cc_binary(
         name = "lib%s.so" % name,
         srcs = srcs,
         deps = deps + [":" + version_script],
-        copts = KUBE_COPTS + copts + ["-fvisibility=hidden", "-fvisibility-inlines-hidden"],
+        copts = KUBE_COPTS + copts + ["-fvisibility=hidden"],
         linkshared = True,
-        linkopts = ["-Wl,--version-script=$(location :%s)" % version_script],
+        linkopts = linkopts + [
+            "-Wl,--version-script=$(location :%s)" % version_script,
+            "-Wl,-z,defs",
+        ],
+        visibility = visibility,
+        testonly = testonly,
+        tags = tags,
         **kwargs
     )
+    native.filegroup(
+        name = name,
+        srcs = [":lib%s.so" % name],
+        visibility = visibility,
+        testonly = testonly,
+        tags = tags,
+    )
 
-def kube_proto_library(name, srcs, deps = [], visibility = None):
+def _proto_files_label(dep):
+    """The filegroup of .proto files that kube_proto_library(dep) exports, for any spelling of dep."""
+    if ":" in dep:
+        return dep + "_protos"
+    if dep.startswith("//"):
+        return "%s:%s_protos" % (dep, dep.split("/")[-1])
+    return ":" + dep + "_protos"
+
+def kube_proto_library(name, srcs, deps = [], visibility = None, testonly = False):
     """Compiles .proto files with the system protoc into a cc_library named `name`.
 
     Imports are resolved against the workspace root, so a file imports another as
-    "client/api/meta/v1/generated.proto".
+    "client/api/meta/v1/meta.proto". `deps` are other kube_proto_library targets; their .proto
+    files (transitively) are inputs of this protoc run, which is all an import needs. Imports of
+    "google/protobuf/*.proto" come from the system protobuf installation, which protoc finds by
+    itself. Generated code is compiled without the project's -Werror warnings: it is not ours.
     """
     hdrs = [s[:-len(".proto")] + ".pb.h" for s in srcs]
     cc = [s[:-len(".proto")] + ".pb.cc" for s in srcs]
-    proto_deps = [d + "_protos" for d in deps]
-    native.filegroup(name = name + "_protos", srcs = srcs + proto_deps, visibility = visibility)
+    proto_deps = [_proto_files_label(d) for d in deps]
+
+    # The transitive .proto files, so a dependent library's protoc run sees every import.
+    native.filegroup(
+        name = name + "_protos",
+        srcs = srcs + proto_deps,
+        visibility = visibility,
+        testonly = testonly,
+    )
     native.genrule(
         name = name + "_protoc",
         srcs = srcs + proto_deps,
         outs = hdrs + cc,
-        cmd = "protoc -I. -I$(GENDIR) --cpp_out=$(GENDIR) " + " ".join(["$(location %s)" % s for s in srcs]),
+        cmd = "protoc --proto_path=. --cpp_out=$(GENDIR) " +
+              " ".join(["$(location %s)" % s for s in srcs]),
+        testonly = testonly,
     )
     native.cc_library(
         name = name,
@@ -97,4 +152,5 @@ def kube_proto_library(name, srcs, deps = [], visibility = None):
         hdrs = hdrs,
         deps = deps + ["//third_party:protobuf"],
         visibility = visibility,
+        testonly = testonly,
     )
