@@ -1,0 +1,254 @@
+#include "workqueue/queue.h"
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "base/sync.h"
+#include "gtest/gtest.h"
+
+namespace kube::workqueue {
+namespace {
+
+using internal::QueueImpl;
+
+TEST(QueueTest, HandsOutItemsInFifoOrder) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  q->Add("b");
+  q->Add("c");
+  EXPECT_EQ(q->Len(), 3u);
+  EXPECT_EQ(q->Get(), "a");
+  EXPECT_EQ(q->Get(), "b");
+  EXPECT_EQ(q->Get(), "c");
+  EXPECT_EQ(q->Len(), 0u);
+}
+
+TEST(QueueTest, AddOfAPendingItemIsMergedAndKeepsItsPlace) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  q->Add("b");
+  q->Add("a");
+  EXPECT_EQ(q->Len(), 2u);
+  EXPECT_EQ(q->Get(), "a");
+  EXPECT_EQ(q->Get(), "b");
+  EXPECT_EQ(q->Len(), 0u);
+}
+
+TEST(QueueTest, AddDuringProcessingIsProcessedAgainAfterDone) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  ASSERT_EQ(q->Get(), "a");
+  q->Add("a");
+  q->Add("a");  // several adds while processing: still one more round
+  // Not handed out while a worker holds it, so no second worker can get it.
+  EXPECT_EQ(q->Len(), 0u);
+  q->Done("a");
+  EXPECT_EQ(q->Len(), 1u);
+  EXPECT_EQ(q->Get(), "a");
+  q->Done("a");
+  EXPECT_EQ(q->Len(), 0u);
+}
+
+TEST(QueueTest, DoneWithoutReAddDoesNotRequeue) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  ASSERT_EQ(q->Get(), "a");
+  q->Done("a");
+  EXPECT_EQ(q->Len(), 0u);
+  q->Add("a");  // once done, an add queues it again at once
+  EXPECT_EQ(q->Len(), 1u);
+}
+
+TEST(QueueTest, DoneForAnItemNotBeingProcessedIsIgnored) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  q->Done("a");  // pending, not processing: client-go would queue a duplicate here
+  q->Done("zzz");
+  EXPECT_EQ(q->Len(), 1u);
+  EXPECT_EQ(q->Get(), "a");
+  q->ShutDown();
+  EXPECT_EQ(q->Get(), std::nullopt);
+}
+
+TEST(QueueTest, GetBlocksUntilAnItemIsAdded) {
+  QueueImpl<std::string> q(QueueOptions{});
+  std::optional<std::string> got;
+  std::thread worker([&] { got = q.Get(); });
+  ASSERT_TRUE(q.AwaitBlockedForTesting(1, 0));
+  q.Add("a");
+  worker.join();
+  EXPECT_EQ(got, "a");
+}
+
+TEST(QueueTest, ShutDownWakesEveryWorkerBlockedInGet) {
+  QueueImpl<std::string> q(QueueOptions{});
+  constexpr int kWorkers = 4;
+  std::atomic<int> got_nullopt{0};
+  std::vector<std::thread> workers;
+  for (int i = 0; i < kWorkers; ++i) {
+    workers.emplace_back([&] {
+      if (!q.Get().has_value()) got_nullopt.fetch_add(1);
+    });
+  }
+  ASSERT_TRUE(q.AwaitBlockedForTesting(kWorkers, 0));
+  q.ShutDown();
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(got_nullopt.load(), kWorkers);
+  EXPECT_TRUE(q.ShuttingDown());
+}
+
+TEST(QueueTest, AfterShutDownGetDrainsPendingItemsThenReturnsNullopt) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  q->Add("b");
+  q->ShutDown();
+  q->Add("c");  // ignored
+  EXPECT_EQ(q->Len(), 2u);
+  EXPECT_EQ(q->Get(), "a");
+  EXPECT_EQ(q->Get(), "b");
+  EXPECT_EQ(q->Get(), std::nullopt);
+  EXPECT_EQ(q->Get(), std::nullopt);  // and keeps doing so
+}
+
+TEST(QueueTest, AddWhileProcessingAfterShutDownIsDropped) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  ASSERT_EQ(q->Get(), "a");
+  q->ShutDown();
+  q->Add("a");
+  q->Done("a");
+  EXPECT_EQ(q->Get(), std::nullopt);
+}
+
+TEST(QueueTest, ReAddMadeBeforeShutDownIsStillProcessed) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  ASSERT_EQ(q->Get(), "a");
+  q->Add("a");  // accepted: the queue is not shut down yet
+  q->ShutDown();
+  q->Done("a");
+  EXPECT_EQ(q->Get(), "a");
+  q->Done("a");
+  EXPECT_EQ(q->Get(), std::nullopt);
+}
+
+TEST(QueueTest, ShutDownWithDrainWaitsForInFlightItems) {
+  QueueImpl<std::string> q(QueueOptions{});
+  q.Add("a");
+  q.Add("b");
+  ASSERT_EQ(q.Get(), "a");
+  ASSERT_EQ(q.Get(), "b");
+
+  std::atomic<int> done_calls{0};
+  std::atomic<int> done_calls_seen_by_drain{-1};
+  std::thread drainer([&] {
+    q.ShutDownWithDrain();
+    done_calls_seen_by_drain = done_calls.load();
+  });
+  ASSERT_TRUE(q.AwaitBlockedForTesting(0, 1));
+  EXPECT_TRUE(q.ShuttingDown());
+  q.Add("c");  // ignored: the queue is shutting down
+  EXPECT_EQ(q.Len(), 0u);
+
+  done_calls = 1;
+  q.Done("a");
+  // Still one item in flight: the drain goes on waiting.
+  ASSERT_TRUE(q.AwaitBlockedForTesting(0, 1));
+  done_calls = 2;
+  q.Done("b");
+  drainer.join();
+  EXPECT_EQ(done_calls_seen_by_drain.load(), 2);
+  EXPECT_EQ(q.Get(), std::nullopt);
+}
+
+TEST(QueueTest, ShutDownWithDrainReturnsAtOnceWhenNothingIsInFlight) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");  // pending but not in flight: stays available to Get
+  q->ShutDownWithDrain();
+  EXPECT_TRUE(q->ShuttingDown());
+  EXPECT_EQ(q->Get(), "a");
+  q->Done("a");
+  EXPECT_EQ(q->Get(), std::nullopt);
+}
+
+TEST(QueueTest, ShutDownEndsAWaitingDrainEarly) {
+  QueueImpl<std::string> q(QueueOptions{});
+  q.Add("a");
+  ASSERT_EQ(q.Get(), "a");
+  std::thread drainer([&] { q.ShutDownWithDrain(); });
+  ASSERT_TRUE(q.AwaitBlockedForTesting(0, 1));
+  q.ShutDown();
+  drainer.join();  // returns although "a" is still in flight
+  q.Done("a");
+}
+
+TEST(QueueTest, WorkersProcessEveryItemExactlyOnce) {
+  auto q = NewQueue<std::string>();
+  constexpr int kItems = 2000;
+  constexpr int kWorkers = 4;
+  absl::Mutex mu;
+  absl::flat_hash_map<std::string, int> processed;
+  std::vector<std::thread> workers;
+  for (int i = 0; i < kWorkers; ++i) {
+    workers.emplace_back([&] {
+      while (auto item = q->Get()) {
+        {
+          MutexLock lock(&mu);
+          ++processed[*item];
+        }
+        q->Done(*item);
+      }
+    });
+  }
+  for (int i = 0; i < kItems; ++i) q->Add(absl::StrCat("item-", i));
+  q->ShutDownWithDrain();
+  for (auto& w : workers) w.join();
+  // The workers have been joined: no lock is needed to read `processed` any more.
+  ASSERT_EQ(processed.size(), static_cast<size_t>(kItems));
+  for (const auto& [item, count] : processed) EXPECT_EQ(count, 1) << item;
+}
+
+// A key type of the user's own: anything hashable with absl::Hash works.
+struct ObjectKey {
+  std::string ns;
+  std::string name;
+  bool operator==(const ObjectKey& other) const { return ns == other.ns && name == other.name; }
+  template <typename H>
+  friend H AbslHashValue(H h, const ObjectKey& k) {
+    return H::combine(std::move(h), k.ns, k.name);
+  }
+};
+
+TEST(QueueTest, WorksWithUserKeyTypes) {
+  auto q = NewQueue<ObjectKey>();
+  q->Add({"default", "web"});
+  q->Add({"kube-system", "web"});
+  q->Add({"default", "web"});
+  EXPECT_EQ(q->Len(), 2u);
+  auto first = q->Get();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->ns, "default");
+
+  auto ints = NewQueue<int>();
+  ints->Add(7);
+  ints->Add(7);
+  EXPECT_EQ(ints->Len(), 1u);
+}
+
+TEST(QueueTest, DestroyingAQueueWithPendingAndInFlightItemsIsFine) {
+  auto q = NewQueue<std::string>();
+  q->Add("a");
+  q->Add("b");
+  ASSERT_EQ(q->Get(), "a");
+  q.reset();
+}
+
+}  // namespace
+}  // namespace kube::workqueue
