@@ -73,7 +73,8 @@ def kube_cc_plugin(
         so two plugins (or a plugin and the host) never interpose each other's symbols;
       - `-z defs` refuses undefined symbols at link time: a plugin reaches the host only through
         the callback table it is handed, never by binding to host symbols at load time. Shared
-        system libraries (libstdc++, libre2, ...) are fine: they are named as dependencies.
+        system libraries (libstdc++, libre2, ...) are fine: they are named as dependencies;
+      - the link uses GNU ld (see the linkopts for why not gold).
 
     Targets: `lib<name>.so` (the cc_binary) and `<name>` (a filegroup with just the .so, for
     `data` attributes). Works for C and C++ sources. `entry_symbol` is overridable only so tests
@@ -96,6 +97,11 @@ def kube_cc_plugin(
         linkopts = linkopts + [
             "-Wl,--version-script=$(location :%s)" % version_script,
             "-Wl,-z,defs",
+            # GNU ld, not the toolchain's default gold: gold keeps a symbol in .dynsym when a
+            # shared library the plugin links (libre2, ...) references it, even though the
+            # version script says `local: *` (e.g. inline std::string members instantiated in
+            # the plugin). //plugins/examples:exported_symbols_test catches a regression.
+            "-fuse-ld=bfd",
         ],
         visibility = visibility,
         testonly = testonly,

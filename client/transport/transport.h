@@ -8,6 +8,25 @@
 // Threads: one Asio event loop on a small fixed pool carries every exchange. Handlers are called
 // on those I/O threads and must never block; `RoundTrip` blocks its caller and must not be
 // called from an I/O thread (it returns FailedPrecondition if it is).
+//
+// Errors: an HTTP status, any status, is a successful exchange. A failed exchange ends with one
+// of these codes (RoundTrip returns it; a stream's OnEnd receives it):
+//   InvalidArgument     the request is malformed (target not starting with '/', CR/LF in a
+//                       header value, a bad method); nothing is sent
+//   Unavailable         no connection ("connection refused", DNS failure, connect timeout), the
+//                       connection broke ("connection reset by peer"), the server closed it
+//                       before responding, or the TLS handshake failed for another reason than
+//                       certificate verification
+//   Unauthenticated     the server's certificate failed verification (unknown authority, wrong
+//                       name, expired), or credentials could not be obtained (token file, exec
+//                       plugin); a 401 answer is a response, not this
+//   DeadlineExceeded    Request::timeout passed, or nothing arrived for Request::idle_timeout
+//   DataLoss            the server broke HTTP: malformed status line or header, bad chunk
+//                       framing, a body cut short (connection closed mid-body), corrupt or
+//                       truncated gzip
+//   ResourceExhausted   a RoundTrip body (decoded) larger than Request::max_body_bytes
+//   Cancelled           Call::Cancel(), or the transport was destroyed
+//   FailedPrecondition  RoundTrip called on an I/O thread
 #ifndef KUBECPP_CLIENT_TRANSPORT_TRANSPORT_H_
 #define KUBECPP_CLIENT_TRANSPORT_TRANSPORT_H_
 
@@ -76,11 +95,13 @@ class StreamHandler {
   virtual bool OnBody(absl::string_view data) = 0;
   // Exactly once, last: OK when the body ended cleanly; Cancelled after Cancel();
   // DeadlineExceeded on timeout or idle timeout; Unavailable on connection errors (with
-  // "connection reset"/"connection refused" in the message); DataLoss on a truncated body.
+  // "connection reset"/"connection refused" in the message); DataLoss on a truncated or
+  // malformed response; the other codes listed at the top of this file.
   virtual void OnEnd(const absl::Status& status) = 0;
 };
 
-// Call is the caller's handle on one streaming exchange. Thread-safe.
+// Call is the caller's handle on one streaming exchange. Thread-safe. It may outlive the exchange
+// and the transport; Cancel and Resume then do nothing.
 class Call {
  public:
   virtual ~Call() = default;
