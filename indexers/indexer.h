@@ -1,0 +1,342 @@
+// kube::indexers::Indexer<T> — the informer cache: a thread-safe store of shared immutable
+// objects keyed by "ns/name", with named secondary indexes (client-go's ThreadSafeStore +
+// Indexer, typed).
+//
+// Where it sits: reflector -> event queue -> *Indexer* -> listers / cached client / handlers.
+// The reflector (through the informer) is the writer; any number of threads read.
+//
+// Contract:
+//   * Objects are held as ObjectPtr<T> (shared_ptr<const T>); readers get the very objects that
+//     are stored, never copies, and must not cast constness away.
+//   * Every cache has the namespace index (kNamespaceIndex). AddIndexers may be called at any
+//     time; existing objects are indexed before it returns. A duplicate name is AlreadyExists
+//     and nothing is added.
+//   * Replace(list) swaps the whole content atomically: a reader sees the old content or the new,
+//     never a mix. It returns the deltas that turn the old content into the new one, deletes of
+//     vanished keys first, then adds and updates in list order, so the informer can dispatch in
+//     exactly that order (PROTOCOL.md, "410 Gone and relisting").
+//
+// Concurrency design (reader/writer split): writers are serialized by `write_mu_` and do all
+// their work — computing index values, building a complete new map and new indexes for
+// Replace — while holding the state mutex `mu_` only in *shared* mode, so readers keep running.
+// Only the final commit takes `mu_` exclusively: a handful of map edits for Upsert/Delete, a
+// pointer-sized swap for Replace (the old content is destroyed after the lock is released).
+// Readers therefore wait behind a writer for O(number of indexes) map operations at most, never
+// for the O(n) part of a relist. Copy-on-write snapshots were rejected: they make every single
+// event copy (or persistently share) the whole map, which costs more than this for the
+// one-event-at-a-time steady state of an informer.
+//
+// Thread-safety: all methods are thread-safe. Lock order: write_mu_ before mu_.
+#ifndef KUBECPP_INDEXERS_INDEXER_H_
+#define KUBECPP_INDEXERS_INDEXER_H_
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "base/sync.h"
+#include "client/meta/object_key.h"
+#include "indexers/index_func.h"
+#include "indexers/object_traits.h"
+
+namespace kube::indexers {
+
+enum class DeltaType {
+  kAdded,    // object is new; old_object is null
+  kUpdated,  // object replaced old_object under the same key
+  kDeleted,  // object is the last stored state; old_object is null
+};
+
+absl::string_view DeltaTypeName(DeltaType type);
+
+// Delta is one change the store made.
+template <typename T>
+struct Delta {
+  DeltaType type;
+  ObjectPtr<T> object;
+  ObjectPtr<T> old_object;
+};
+
+template <KubeObject T>
+class Indexer {
+ public:
+  Indexer() {
+    IndexDefinition<T> ns = NamespaceIndex<T>();
+    indices_.emplace(ns.name, Index{std::move(ns.func), {}});
+  }
+  Indexer(const Indexer&) = delete;
+  Indexer& operator=(const Indexer&) = delete;
+
+  // ---- Readers ----
+
+  // GetByKey returns the object stored under "ns/name" (or "name"), or null.
+  ObjectPtr<T> GetByKey(absl::string_view key) const {
+    ReaderMutexLock l(&mu_);
+    auto it = items_.find(key);
+    return it == items_.end() ? nullptr : it->second;
+  }
+  ObjectPtr<T> Get(meta::ObjectKeyRef key) const {
+    ReaderMutexLock l(&mu_);
+    auto it = items_.find(key);
+    return it == items_.end() ? nullptr : it->second;
+  }
+
+  // List returns every stored object, in no particular order.
+  std::vector<ObjectPtr<T>> List() const {
+    ReaderMutexLock l(&mu_);
+    std::vector<ObjectPtr<T>> out;
+    out.reserve(items_.size());
+    for (const auto& [key, object] : items_) out.push_back(object);
+    return out;
+  }
+
+  // ListKeys returns every stored key ("ns/name"), in no particular order.
+  std::vector<std::string> ListKeys() const {
+    ReaderMutexLock l(&mu_);
+    std::vector<std::string> out;
+    out.reserve(items_.size());
+    for (const auto& [key, object] : items_) out.push_back(key.String());
+    return out;
+  }
+
+  size_t Size() const {
+    ReaderMutexLock l(&mu_);
+    return items_.size();
+  }
+
+  // ByIndex returns the objects filed under `value` in index `index_name`. NotFound when there
+  // is no such index; an empty vector when nothing is filed under `value`.
+  absl::StatusOr<std::vector<ObjectPtr<T>>> ByIndex(absl::string_view index_name,
+                                                    absl::string_view value) const {
+    ReaderMutexLock l(&mu_);
+    auto index = indices_.find(index_name);
+    if (index == indices_.end()) return NoIndex(index_name);
+    std::vector<ObjectPtr<T>> out;
+    auto entry = index->second.entries.find(value);
+    if (entry == index->second.entries.end()) return out;
+    out.reserve(entry->second.size());
+    for (const auto& [key, object] : entry->second) out.push_back(object);
+    return out;
+  }
+
+  // IndexKeys is ByIndex returning the keys.
+  absl::StatusOr<std::vector<std::string>> IndexKeys(absl::string_view index_name,
+                                                     absl::string_view value) const {
+    ReaderMutexLock l(&mu_);
+    auto index = indices_.find(index_name);
+    if (index == indices_.end()) return NoIndex(index_name);
+    std::vector<std::string> out;
+    auto entry = index->second.entries.find(value);
+    if (entry == index->second.entries.end()) return out;
+    out.reserve(entry->second.size());
+    for (const auto& [key, object] : entry->second) out.push_back(key.String());
+    return out;
+  }
+
+  // ListIndexFuncValues returns the values under which at least one object is filed.
+  absl::StatusOr<std::vector<std::string>> ListIndexFuncValues(absl::string_view index_name) const {
+    ReaderMutexLock l(&mu_);
+    auto index = indices_.find(index_name);
+    if (index == indices_.end()) return NoIndex(index_name);
+    std::vector<std::string> out;
+    out.reserve(index->second.entries.size());
+    for (const auto& [value, keys] : index->second.entries) out.push_back(value);
+    return out;
+  }
+
+  bool HasIndex(absl::string_view index_name) const {
+    ReaderMutexLock l(&mu_);
+    return indices_.contains(index_name);
+  }
+
+  // ---- Writers ----
+
+  // AddIndexers adds indexes and files every stored object in them. AlreadyExists (and nothing
+  // added) when a name is taken or repeated; InvalidArgument when a function is empty.
+  absl::Status AddIndexers(std::vector<IndexDefinition<T>> definitions) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock w(&write_mu_);
+    absl::flat_hash_map<std::string, Index> added;
+    {
+      ReaderMutexLock r(&mu_);
+      for (IndexDefinition<T>& d : definitions) {
+        if (!d.func)
+          return absl::InvalidArgumentError(absl::StrCat("index ", d.name, ": no function"));
+        if (indices_.contains(d.name) || added.contains(d.name)) {
+          return absl::AlreadyExistsError(absl::StrCat("index ", d.name, " already exists"));
+        }
+        Index index{std::move(d.func), {}};
+        for (const auto& [key, object] : items_) {
+          for (std::string& v : index.func(*object)) {
+            index.entries[std::move(v)].insert_or_assign(key, object);
+          }
+        }
+        added.emplace(std::move(d.name), std::move(index));
+      }
+    }
+    MutexLock l(&mu_);
+    for (auto& [name, index] : added) indices_.emplace(name, std::move(index));
+    return absl::OkStatus();
+  }
+
+  // Upsert stores `object` under its key: kAdded, or kUpdated with the object it replaced.
+  Delta<T> Upsert(ObjectPtr<T> object) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock w(&write_mu_);
+    meta::ObjectKey key = KeyOf(*object);
+    ObjectPtr<T> old;
+    std::vector<IndexChange> changes;
+    {
+      ReaderMutexLock r(&mu_);
+      auto it = items_.find(key);
+      if (it != items_.end()) old = it->second;
+      changes = ComputeChanges(old.get(), object.get());
+    }
+    {
+      MutexLock l(&mu_);
+      ApplyChanges(key, object, changes);
+      items_.insert_or_assign(key, object);
+    }
+    if (old == nullptr) return {DeltaType::kAdded, std::move(object), nullptr};
+    return {DeltaType::kUpdated, std::move(object), std::move(old)};
+  }
+
+  // Delete removes the object under `key` and returns it as a kDeleted delta, or nullopt when
+  // nothing was stored there.
+  std::optional<Delta<T>> Delete(meta::ObjectKeyRef key) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock w(&write_mu_);
+    ObjectPtr<T> old;
+    std::vector<IndexChange> changes;
+    {
+      ReaderMutexLock r(&mu_);
+      auto it = items_.find(key);
+      if (it == items_.end()) return std::nullopt;
+      old = it->second;
+      changes = ComputeChanges(old.get(), nullptr);
+    }
+    {
+      MutexLock l(&mu_);
+      meta::ObjectKey owned = KeyOf(*old);
+      ApplyChanges(owned, nullptr, changes);
+      items_.erase(owned);
+    }
+    return Delta<T>{DeltaType::kDeleted, std::move(old), nullptr};
+  }
+
+  // Replace makes `objects` the whole content, atomically, and returns the deltas: kDeleted for
+  // every stored key missing from `objects`, then kAdded/kUpdated in the order of `objects`
+  // (when a key repeats, the last object wins, at its position). Unchanged objects are reported
+  // as kUpdated with old == new content; the informer decides whether that is a resync.
+  std::vector<Delta<T>> Replace(std::vector<ObjectPtr<T>> objects) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock w(&write_mu_);
+    meta::ObjectKeyMap<ObjectPtr<T>> next_items;
+    next_items.reserve(objects.size());
+    for (const ObjectPtr<T>& o : objects) next_items.insert_or_assign(KeyOf(*o), o);
+    absl::flat_hash_map<std::string, IndexEntries> next_entries;
+    std::vector<Delta<T>> deltas;
+    {
+      ReaderMutexLock r(&mu_);
+      for (const auto& [name, index] : indices_) {
+        IndexEntries& entries = next_entries[name];
+        for (const auto& [key, object] : next_items) {
+          for (std::string& v : index.func(*object)) {
+            entries[std::move(v)].insert_or_assign(key, object);
+          }
+        }
+      }
+      for (const auto& [key, object] : items_) {
+        if (!next_items.contains(key)) deltas.push_back({DeltaType::kDeleted, object, nullptr});
+      }
+      for (ObjectPtr<T>& o : objects) {
+        auto next = next_items.find(KeyRefOf(*o));
+        if (next->second != o) continue;  // a later duplicate wins
+        auto old = items_.find(next->first);
+        if (old == items_.end()) {
+          deltas.push_back({DeltaType::kAdded, std::move(o), nullptr});
+        } else {
+          deltas.push_back({DeltaType::kUpdated, std::move(o), old->second});
+        }
+      }
+    }
+    {
+      MutexLock l(&mu_);
+      items_.swap(next_items);
+      for (auto& [name, index] : indices_) index.entries.swap(next_entries[name]);
+    }
+    // next_items / next_entries now hold the old content and are destroyed here, unlocked.
+    return deltas;
+  }
+
+ private:
+  // value -> the objects filed under it, by key. Holding the pointer (not just the key) lets
+  // ByIndex answer without a second lookup per object.
+  using IndexEntries = absl::flat_hash_map<std::string, meta::ObjectKeyMap<ObjectPtr<T>>>;
+  struct Index {
+    IndexFunc<T> func;
+    IndexEntries entries;
+  };
+  // IndexChange is what one write does to one index: values to leave and values to join.
+  struct IndexChange {
+    Index* index;
+    std::vector<std::string> remove;
+    std::vector<std::string> add;
+  };
+
+  static absl::Status NoIndex(absl::string_view name) {
+    return absl::NotFoundError(absl::StrCat("no index named ", name));
+  }
+
+  // ComputeChanges runs the index functions on the old and new object (either may be null).
+  // Only needs `mu_` shared: the index set changes only under write_mu_, which the caller holds.
+  std::vector<IndexChange> ComputeChanges(const T* old_object, const T* new_object)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    std::vector<IndexChange> changes;
+    changes.reserve(indices_.size());
+    for (auto& [name, index] : indices_) {
+      std::vector<std::string> old_values, new_values;
+      if (old_object != nullptr) old_values = index.func(*old_object);
+      if (new_object != nullptr) new_values = index.func(*new_object);
+      IndexChange change{const_cast<Index*>(&index), {}, {}};
+      for (std::string& v : old_values) {
+        if (std::find(new_values.begin(), new_values.end(), v) == new_values.end()) {
+          change.remove.push_back(std::move(v));
+        }
+      }
+      for (std::string& v : new_values) change.add.push_back(std::move(v));
+      changes.push_back(std::move(change));
+    }
+    return changes;
+  }
+
+  // ApplyChanges files `key` (now holding `object`, null when deleted) per `changes`.
+  void ApplyChanges(const meta::ObjectKey& key, const ObjectPtr<T>& object,
+                    std::vector<IndexChange>& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (IndexChange& c : changes) {
+      for (const std::string& v : c.remove) {
+        auto entry = c.index->entries.find(v);
+        if (entry == c.index->entries.end()) continue;
+        entry->second.erase(key);
+        if (entry->second.empty()) c.index->entries.erase(entry);
+      }
+      for (std::string& v : c.add) c.index->entries[std::move(v)].insert_or_assign(key, object);
+    }
+  }
+
+  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  mutable absl::Mutex mu_;
+  meta::ObjectKeyMap<ObjectPtr<T>> items_ ABSL_GUARDED_BY(mu_);
+  // The set of indexes changes only under both mutexes; entries change only under mu_.
+  absl::flat_hash_map<std::string, Index> indices_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace kube::indexers
+
+#endif  // KUBECPP_INDEXERS_INDEXER_H_

@@ -1,0 +1,187 @@
+// kube::informers::internal::Listener<T> — one handler registration's bounded buffer and dispatch
+// thread (client-go's processorListener, bounded).
+//
+// Policy: Push blocks while the buffer is full (back-pressure on the informer's producer), is
+// counted in HandlerStats, never drops, never grows past `buffer_capacity`. The late-join replay
+// is held apart as a snapshot vector (one pointer per cached object, bounded by the cache size),
+// delivered before any buffered event, so adding a handler never blocks.
+//
+// Thread-safety: Push/SetSnapshot/MarkSyncTarget are called with the informer's dispatch lock
+// held; the dispatch thread only takes this listener's own mutex.
+#ifndef KUBECPP_INFORMERS_INTERNAL_LISTENER_H_
+#define KUBECPP_INFORMERS_INTERNAL_LISTENER_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "base/sync.h"
+#include "informers/event_handler.h"
+
+namespace kube::informers::internal {
+
+template <typename T>
+class Listener final : public HandlerRegistration {
+ public:
+  enum class Kind { kAdd, kUpdate, kDelete };
+  struct Notification {
+    Kind kind;
+    indexers::ObjectPtr<T> object;
+    indexers::ObjectPtr<T> old_object;
+    bool initial = false;
+  };
+
+  Listener(EventHandler<T> handler, HandlerOptions options, Clock* clock)
+      : handler_(std::move(handler)), options_(options), clock_(clock) {
+    if (options_.buffer_capacity == 0) options_.buffer_capacity = 1;
+    if (options_.resync_period > absl::ZeroDuration() &&
+        options_.resync_period < absl::Seconds(1)) {
+      options_.resync_period = absl::Seconds(1);
+    }
+  }
+  ~Listener() override {
+    Stop();
+    Join();
+    MutexLock l(&join_mu_);
+    if (thread_.joinable()) thread_.detach();  // destroyed by its own thread: already exiting
+  }
+
+  void Start() {
+    MutexLock l(&join_mu_);
+    thread_ = std::thread([this] { Loop(); });
+  }
+
+  // Push queues `n`, waiting while the buffer is full. False when the listener is stopped.
+  bool Push(Notification n) {
+    MutexLock l(&mu_);
+    auto has_room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return stopped_ || queue_.size() < options_.buffer_capacity;
+    };
+    if (!has_room()) {
+      ++stats_.producer_waits;
+      absl::Time start = clock_->Now();
+      AwaitCondition(mu_, absl::Condition(&has_room));
+      stats_.producer_wait_time += clock_->Now() - start;
+    }
+    if (stopped_) return false;
+    queue_.push_back(std::move(n));
+    ++pushed_;
+    stats_.buffer_depth = queue_.size();
+    stats_.max_buffer_depth = std::max(stats_.max_buffer_depth, queue_.size());
+    return true;
+  }
+
+  // SetSnapshot gives a handler added late the cache content, delivered first as initial adds.
+  void SetSnapshot(std::vector<indexers::ObjectPtr<T>> snapshot) {
+    MutexLock l(&mu_);
+    pushed_ += static_cast<int64_t>(snapshot.size());
+    snapshot_ = std::move(snapshot);
+  }
+
+  // MarkSyncTarget records that everything pushed so far is the initial state.
+  void MarkSyncTarget() {
+    MutexLock l(&mu_);
+    if (!sync_target_.has_value()) sync_target_ = pushed_;
+  }
+
+  void Stop() {
+    MutexLock l(&mu_);
+    stopped_ = true;
+  }
+  // Join waits for the dispatch thread to exit (after Stop). A no-op from the dispatch thread
+  // itself (a handler removing itself) and on later calls; safe from several threads.
+  void Join() {
+    MutexLock l(&join_mu_);
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  }
+
+  // OnDispatchThread: the caller is this listener's dispatch thread (inside its callback).
+  bool OnDispatchThread() {
+    MutexLock l(&join_mu_);
+    return thread_.get_id() == std::this_thread::get_id();
+  }
+
+  absl::Duration resync_period() const { return options_.resync_period; }
+
+  bool HasSynced() const override {
+    MutexLock l(&mu_);
+    return sync_target_.has_value() && delivered_ >= *sync_target_;
+  }
+  HandlerStats Stats() const override {
+    MutexLock l(&mu_);
+    HandlerStats s = stats_;
+    s.delivered = delivered_;
+    return s;
+  }
+
+ private:
+  void Loop() {
+    while (true) {
+      Notification n;
+      {
+        MutexLock l(&mu_);
+        auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return stopped_ || snapshot_pos_ < snapshot_.size() || !queue_.empty();
+        };
+        AwaitCondition(mu_, absl::Condition(&ready));
+        if (stopped_) return;
+        if (snapshot_pos_ < snapshot_.size()) {
+          n = {Kind::kAdd, std::move(snapshot_[snapshot_pos_++]), nullptr, true};
+          if (snapshot_pos_ == snapshot_.size()) {
+            snapshot_.clear();
+            snapshot_.shrink_to_fit();
+            snapshot_pos_ = 0;
+          }
+        } else {
+          n = std::move(queue_.front());
+          queue_.pop_front();
+          stats_.buffer_depth = queue_.size();
+        }
+      }
+      Deliver(n);
+      MutexLock l(&mu_);
+      ++delivered_;
+    }
+  }
+
+  void Deliver(const Notification& n) {
+    switch (n.kind) {
+      case Kind::kAdd:
+        if (handler_.on_add) handler_.on_add(n.object, n.initial);
+        break;
+      case Kind::kUpdate:
+        if (handler_.on_update) handler_.on_update(n.old_object, n.object);
+        break;
+      case Kind::kDelete:
+        if (handler_.on_delete) handler_.on_delete(n.object);
+        break;
+    }
+  }
+
+  const EventHandler<T> handler_;
+  HandlerOptions options_;
+  Clock* const clock_;
+  absl::Mutex join_mu_;
+  std::thread thread_ ABSL_GUARDED_BY(join_mu_);
+
+  mutable absl::Mutex mu_;
+  std::deque<Notification> queue_ ABSL_GUARDED_BY(mu_);
+  std::vector<indexers::ObjectPtr<T>> snapshot_ ABSL_GUARDED_BY(mu_);
+  size_t snapshot_pos_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t pushed_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;
+  std::optional<int64_t> sync_target_ ABSL_GUARDED_BY(mu_);
+  HandlerStats stats_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace kube::informers::internal
+
+#endif  // KUBECPP_INFORMERS_INTERNAL_LISTENER_H_
