@@ -1,0 +1,96 @@
+#include "client/rest/internal/proto_wire.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "client/rest/internal/proto_wire_testing.h"
+#include "gtest/gtest.h"
+
+namespace kube::rest::internal {
+namespace {
+
+using testing::BytesField;
+using testing::Envelope;
+using testing::VarintField;
+
+TEST(ForEachFieldTest, WalksFieldsInOrderWithViewsIntoTheInput) {
+  const std::string message =
+      absl::StrCat(VarintField(6, 404), BytesField(3, "hello"), VarintField(1, 1ull << 40));
+  std::vector<int> numbers;
+  absl::Status s = ForEachField(message, [&](const ProtoField& f) {
+    numbers.push_back(f.number);
+    if (f.number == 6) {
+      EXPECT_EQ(f.varint, 404u);
+    }
+    if (f.number == 1) {
+      EXPECT_EQ(f.varint, 1ull << 40);
+    }
+    if (f.number == 3) {
+      EXPECT_EQ(f.type, WireType::kLengthDelimited);
+      EXPECT_EQ(f.bytes, "hello");
+      EXPECT_GE(f.bytes.data(), message.data());
+      EXPECT_LE(f.bytes.data() + f.bytes.size(), message.data() + message.size());
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(numbers, (std::vector<int>{6, 3, 1}));
+}
+
+TEST(ForEachFieldTest, EmptyMessageHasNoFields) {
+  int calls = 0;
+  EXPECT_TRUE(ForEachField("", [&](const ProtoField&) {
+                ++calls;
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(ForEachFieldTest, RejectsLengthPastTheEnd) {
+  std::string message = BytesField(2, "abcdef");
+  message.resize(message.size() - 1);
+  absl::Status s = ForEachField(message, [](const ProtoField&) { return absl::OkStatus(); });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+}
+
+TEST(ForEachFieldTest, RejectsTruncatedVarintAndFieldZero) {
+  std::string truncated = VarintField(1, 300);
+  truncated.resize(truncated.size() - 1);
+  auto ok = [](const ProtoField&) { return absl::OkStatus(); };
+  EXPECT_FALSE(ForEachField(truncated, ok).ok());
+  EXPECT_FALSE(ForEachField(std::string("\x00\x01", 2), ok).ok());
+  // Wire types 6 and 7 do not exist.
+  EXPECT_FALSE(ForEachField("\x0e", ok).ok());
+}
+
+TEST(ForEachFieldTest, CallbackErrorStopsTheWalk) {
+  const std::string message = VarintField(1, 1) + VarintField(2, 2);
+  int calls = 0;
+  absl::Status s = ForEachField(message, [&](const ProtoField&) {
+    ++calls;
+    return absl::CancelledError("stop");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(ParseUnknownEnvelopeTest, DecodesTypeMetaAndRaw) {
+  const std::string body = Envelope("v1", "ConfigMap", "RAW");  // `raw` points into it
+  absl::StatusOr<UnknownEnvelope> e = ParseUnknownEnvelope(body);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->api_version, "v1");
+  EXPECT_EQ(e->kind, "ConfigMap");
+  EXPECT_EQ(e->raw, "RAW");
+  EXPECT_EQ(e->content_encoding, "");
+}
+
+TEST(ParseUnknownEnvelopeTest, RejectsMissingMagic) {
+  std::string body = Envelope("v1", "Status", "");
+  body[3] = 'x';
+  EXPECT_EQ(ParseUnknownEnvelope(body).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(ParseUnknownEnvelope("k8s").ok());
+}
+
+}  // namespace
+}  // namespace kube::rest::internal

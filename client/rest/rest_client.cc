@@ -1,0 +1,266 @@
+#include "client/rest/rest_client.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "client/rest/status.h"
+#include "client/rest/watch_stream.h"
+
+namespace kube::rest {
+namespace {
+
+constexpr absl::string_view kDefaultAccept = "application/json";
+// client-go turns a broken GET connection into an artificial `Retry-After: 1`.
+constexpr absl::Duration kBrokenConnectionDelay = absl::Seconds(1);
+
+std::string HostOf(absl::string_view base_url) {
+  const size_t scheme = base_url.find("://");
+  if (scheme != absl::string_view::npos) base_url.remove_prefix(scheme + 3);
+  return std::string(base_url.substr(0, base_url.find('/')));
+}
+
+// WithRetryNote returns `status` with " (after N retries)" appended to its message, payloads
+// kept.
+absl::Status WithRetryNote(const absl::Status& status, int retries) {
+  if (retries == 0 || status.ok()) return status;
+  absl::Status noted(status.code(), absl::StrCat(status.message(), " (after ", retries,
+                                                 retries == 1 ? " retry)" : " retries)"));
+  status.ForEachPayload([&noted](absl::string_view url, const absl::Cord& payload) {
+    noted.SetPayload(url, payload);
+  });
+  return noted;
+}
+
+}  // namespace
+
+bool IsBrokenConnection(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kUnavailable) return false;
+  const std::string message = absl::AsciiStrToLower(status.message());
+  // The transport's messages (client/transport/transport.h) plus Asio's for a cut stream.
+  for (absl::string_view needle : {"connection reset", "broken pipe", "closed the connection",
+                                   "end of file", "end of stream", "stream truncated", "eof"}) {
+    if (absl::StrContains(message, needle)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<std::string> PathPrefixOf(absl::string_view host) {
+  const size_t scheme = host.find("://");
+  if (scheme != absl::string_view::npos) host.remove_prefix(scheme + 3);
+  const size_t slash = host.find('/');
+  if (host.find_first_of("?#") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("host \"", host, "\" may not carry a query or fragment"));
+  }
+  if (slash == absl::string_view::npos) return std::string();
+  absl::string_view path = host.substr(slash);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  Request probe("GET");
+  if (!path.empty()) probe.AbsPath(path);
+  if (absl::Status s = probe.BuildError(); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("host path prefix \"", path, "\" is not valid: ", s.message()));
+  }
+  return std::string(path);
+}
+
+absl::StatusOr<std::shared_ptr<RestClient>> RestClient::Create(
+    std::shared_ptr<transport::Transport> transport, RestClientOptions options) {
+  if (transport == nullptr) return absl::InvalidArgumentError("RestClient needs a transport");
+  if (options.max_retries < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_retries must be >= 0, got ", options.max_retries));
+  }
+  absl::StatusOr<std::string> prefix = PathPrefixOf(options.config.host);
+  if (!prefix.ok()) return prefix.status();
+  std::shared_ptr<RateLimiter> limiter = options.rate_limiter;
+  if (limiter == nullptr) {
+    absl::StatusOr<std::shared_ptr<RateLimiter>> made =
+        RateLimiterForConfig(options.config.qps, options.config.burst, options.clock);
+    if (!made.ok()) return made.status();
+    limiter = *std::move(made);
+  }
+  return std::shared_ptr<RestClient>(new RestClient(std::move(transport), std::move(options),
+                                                    *std::move(prefix), std::move(limiter)));
+}
+
+RestClient::RestClient(std::shared_ptr<transport::Transport> transport, RestClientOptions options,
+                       std::string path_prefix, std::shared_ptr<RateLimiter> rate_limiter)
+    : transport_(std::move(transport)),
+      options_(std::move(options)),
+      path_prefix_(std::move(path_prefix)),
+      host_(HostOf(transport_->BaseUrl())),
+      rate_limiter_(std::move(rate_limiter)),
+      clock_(options_.clock != nullptr ? *options_.clock : Clock::Real()) {}
+
+Request RestClient::Verb(absl::string_view verb) { return Request(verb, shared_from_this()); }
+
+std::string RestClient::Target(
+    const Request& request, const std::vector<std::pair<std::string, std::string>>& extra) const {
+  std::string target = absl::StrCat(path_prefix_, request.Path());
+  const std::string query = request.Query(extra);
+  if (!query.empty()) absl::StrAppend(&target, "?", query);
+  return target;
+}
+
+void RestClient::HandleWarnings(const std::vector<Warning>& warnings) const {
+  if (!options_.warning_handler) return;
+  for (const Warning& w : warnings) options_.warning_handler(w);
+}
+
+absl::StatusOr<Result> RestClient::Execute(const Request& request) {
+  if (absl::Status s = request.BuildError(); !s.ok()) return s;
+  const absl::Time start = clock_.Now();
+  const absl::Duration timeout = request.timeout().value_or(
+      options_.config.timeout > absl::ZeroDuration() ? options_.config.timeout
+                                                     : absl::InfiniteDuration());
+  const absl::Time deadline = start + timeout;  // InfiniteFuture when infinite
+
+  std::vector<std::pair<std::string, std::string>> extra;
+  if (timeout != absl::InfiniteDuration() && !request.HasParam("timeout")) {
+    extra.emplace_back("timeout", FormatGoDuration(timeout));
+  }
+  transport::Request wire;
+  wire.method = request.verb();
+  wire.target = Target(request, extra);
+  wire.headers = request.headers();
+  wire.headers.push_back(
+      {"Accept", request.accept().empty() ? std::string(kDefaultAccept) : request.accept()});
+  if (!request.content_type().empty()) {
+    wire.headers.push_back({"Content-Type", request.content_type()});
+  }
+  wire.body = request.body();
+  wire.max_body_bytes = options_.max_response_bytes;
+
+  const std::string path_template = request.PathTemplate();
+  const RequestLabels labels{wire.method, host_, path_template};
+  RestMetrics* metrics = options_.metrics.get();
+  const int max_retries = request.max_retries().value_or(options_.max_retries);
+  int retries = 0;
+
+  auto finish = [&](absl::StatusOr<Result> result) -> absl::StatusOr<Result> {
+    if (metrics != nullptr) metrics->ObserveRequestLatency(labels, clock_.Now() - start);
+    if (!result.ok()) return WithRetryNote(result.status(), retries);
+    return result;
+  };
+  // RetryAfter sleeps `delay` and reports true when one more attempt fits in the budget.
+  auto retry_after = [&](absl::Duration delay, absl::string_view code) {
+    if (retries >= max_retries || clock_.Now() + delay >= deadline) return false;
+    if (metrics != nullptr) metrics->IncrementRequestRetry(labels, code);
+    ++retries;
+    clock_.SleepFor(delay);
+    return true;
+  };
+
+  for (;;) {
+    const absl::Time wait_start = clock_.Now();
+    absl::Status limited = rate_limiter_->Wait(deadline);
+    if (metrics != nullptr) {
+      metrics->ObserveRateLimiterLatency(labels, clock_.Now() - wait_start);
+    }
+    if (!limited.ok()) return finish(limited);
+    if (deadline != absl::InfiniteFuture()) {
+      wire.timeout = deadline - clock_.Now();
+      if (wire.timeout <= absl::ZeroDuration()) {
+        return finish(absl::DeadlineExceededError(
+            absl::StrCat(wire.method, " ", wire.target, ": request timeout of ",
+                         absl::FormatDuration(timeout), " reached")));
+      }
+    }
+    if (metrics != nullptr) metrics->ObserveRequestSize(labels, wire.body.size());
+    absl::StatusOr<transport::Response> response = transport_->RoundTrip(wire);
+    if (!response.ok()) {
+      if (metrics != nullptr) metrics->IncrementRequestResult(labels, "<error>");
+      if (wire.method == "GET" && IsBrokenConnection(response.status()) &&
+          retry_after(kBrokenConnectionDelay, "<error>")) {
+        continue;
+      }
+      return finish(response.status());
+    }
+    const int code = response->head.status;
+    const std::string code_label = absl::StrCat(code);
+    if (metrics != nullptr) {
+      metrics->IncrementRequestResult(labels, code_label);
+      metrics->ObserveResponseSize(labels, response->body.size());
+    }
+    std::optional<int64_t> retry_after_seconds;
+    if (std::optional<absl::string_view> h =
+            transport::FindHeader(response->head.headers, "Retry-After")) {
+      retry_after_seconds = ParseRetryAfterSeconds(*h);
+    }
+    if ((code == 429 || code >= 500) && retry_after_seconds.has_value() &&
+        retry_after(absl::Seconds(*retry_after_seconds), code_label)) {
+      continue;
+    }
+
+    std::vector<Warning> warnings =
+        ParseWarningHeaders(transport::FindHeaders(response->head.headers, "Warning"));
+    HandleWarnings(warnings);
+    const std::string content_type(
+        transport::FindHeader(response->head.headers, "Content-Type").value_or(""));
+    if (code < 200 || code >= 300) {
+      return finish(StatusFromResponse(code, content_type, response->body, retry_after_seconds));
+    }
+    Result result;
+    result.status_code = code;
+    result.content_type = content_type;
+    result.headers = std::move(response->head.headers);
+    result.body = std::move(response->body);
+    result.warnings = std::move(warnings);
+    return finish(std::move(result));
+  }
+}
+
+absl::StatusOr<std::shared_ptr<WatchCall>> RestClient::ExecuteWatch(
+    const Request& request, std::shared_ptr<WatchHandler> handler) {
+  if (absl::Status s = request.BuildError(); !s.ok()) return s;
+  if (handler == nullptr) return absl::InvalidArgumentError("watch needs a handler");
+  if (request.verb() != "GET") {
+    return absl::InvalidArgumentError(absl::StrCat("a watch is a GET, not a ", request.verb()));
+  }
+  std::vector<std::pair<std::string, std::string>> extra;
+  if (!request.HasParam("watch")) extra.emplace_back("watch", "1");
+  if (request.timeout().has_value() && *request.timeout() != absl::InfiniteDuration() &&
+      !request.HasParam("timeout")) {
+    extra.emplace_back("timeout", FormatGoDuration(*request.timeout()));
+  }
+  transport::Request wire;
+  wire.method = "GET";
+  wire.target = Target(request, extra);
+  wire.headers = request.headers();
+  wire.headers.push_back(
+      {"Accept", request.accept().empty() ? std::string(kDefaultAccept) : request.accept()});
+  wire.timeout = request.timeout().value_or(absl::InfiniteDuration());
+  wire.idle_timeout = options_.watch_idle_timeout;
+
+  WatchStreamOptions stream_options;
+  stream_options.decoder.max_event_bytes = options_.max_watch_event_bytes;
+  const absl::Time start = clock_.Now();
+  std::shared_ptr<RestMetrics> metrics = options_.metrics;
+  WarningHandler warning_handler = options_.warning_handler;
+  Clock* clock = &clock_;
+  stream_options.on_head = [metrics, warning_handler, clock, start, host = host_,
+                            path_template =
+                                request.PathTemplate()](const transport::ResponseHead& head) {
+    if (metrics != nullptr) {
+      const RequestLabels labels{"WATCH", host, path_template};
+      metrics->IncrementRequestResult(labels, absl::StrCat(head.status));
+      metrics->ObserveRequestLatency(labels, clock->Now() - start);
+    }
+    if (warning_handler) {
+      for (const Warning& w :
+           ParseWarningHeaders(transport::FindHeaders(head.headers, "Warning"))) {
+        warning_handler(w);
+      }
+    }
+  };
+  auto stream = std::make_shared<WatchStream>(std::move(handler), std::move(stream_options));
+  std::shared_ptr<transport::Call> call = transport_->Stream(wire, stream);
+  stream->Attach(std::move(call));
+  return std::shared_ptr<WatchCall>(stream);
+}
+
+}  // namespace kube::rest
