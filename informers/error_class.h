@@ -2,12 +2,11 @@
 // list or watch error means. Everything the reflector does after an error (relist at the last RV,
 // relist at "", re-watch after backoff) follows from this classification.
 //
-// Until //client/rest is wired in, it recognises the status shapes //client/rest documents
-// (client/rest/status.h): 410 Expired/Gone is absl::StatusCode::kOutOfRange; the rest is read
-// from the code and the message, as client-go does for old servers. Wiring replaces the body of
-// ClassifyListWatchError with rest::IsExpired / rest::IsResourceVersionTooLarge /
-// rest::IsTooManyRequests and the transport's connection-refused test; nothing else changes.
-// The constructors below build statuses of the expected shape, for fakes and tests.
+// The meaning is read with //client/rest's predicates on the apiserver's Status payload
+// (rest::IsExpired, rest::IsTooLargeResourceVersion, rest::IsTooManyRequests) and the transport's
+// connection-refused shape (Unavailable, no Status payload, "connection refused" in the message).
+// The constructors below build statuses of exactly those shapes (with the payload a real
+// response carries), for fakes and tests.
 #ifndef KUBECPP_INFORMERS_ERROR_CLASS_H_
 #define KUBECPP_INFORMERS_ERROR_CLASS_H_
 
