@@ -44,6 +44,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "base/sync.h"
 #include "client/meta/object_key.h"
 #include "indexers/index_func.h"
@@ -58,6 +59,12 @@ enum class DeltaType {
 };
 
 absl::string_view DeltaTypeName(DeltaType type);
+
+// IndexLookup names one entry of one index: the objects filed under `value` in index `index`.
+struct IndexLookup {
+  std::string index;
+  std::string value;
+};
 
 // Delta is one change the store made.
 template <typename T>
@@ -151,6 +158,52 @@ class Indexer {
     std::vector<std::string> out;
     out.reserve(index->second.entries.size());
     for (const auto& [value, keys] : index->second.entries) out.push_back(value);
+    return out;
+  }
+
+  // IndexSize is the number of objects filed under `value` in index `index_name` (0 when none);
+  // NotFound when there is no such index. Lets queries pick the most selective index cheaply.
+  absl::StatusOr<size_t> IndexSize(absl::string_view index_name, absl::string_view value) const {
+    ReaderMutexLock l(&mu_);
+    auto index = indices_.find(index_name);
+    if (index == indices_.end()) return NoIndex(index_name);
+    auto entry = index->second.entries.find(value);
+    return entry == index->second.entries.end() ? 0 : entry->second.size();
+  }
+
+  // ByIndexes returns the objects filed under every lookup (an intersection), read under one
+  // lock so the answer is one consistent state of the cache. It walks the smallest entry and
+  // probes the others, so the cost is O(smallest entry x lookups). NotFound when an index is
+  // missing; InvalidArgument for no lookups.
+  absl::StatusOr<std::vector<ObjectPtr<T>>> ByIndexes(absl::Span<const IndexLookup> lookups) const {
+    if (lookups.empty()) return absl::InvalidArgumentError("ByIndexes: no lookups");
+    ReaderMutexLock l(&mu_);
+    using Entry = meta::ObjectKeyMap<ObjectPtr<T>>;
+    std::vector<const Entry*> entries;
+    entries.reserve(lookups.size());
+    bool any_empty = false;
+    for (const IndexLookup& lookup : lookups) {
+      auto index = indices_.find(lookup.index);
+      if (index == indices_.end()) return NoIndex(lookup.index);
+      auto entry = index->second.entries.find(lookup.value);
+      if (entry == index->second.entries.end()) {
+        any_empty = true;
+        continue;
+      }
+      entries.push_back(&entry->second);
+    }
+    std::vector<ObjectPtr<T>> out;
+    if (any_empty) return out;
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry* a, const Entry* b) { return a->size() < b->size(); });
+    out.reserve(entries.front()->size());
+    for (const auto& [key, object] : *entries.front()) {
+      bool everywhere = true;
+      for (size_t i = 1; i < entries.size() && everywhere; ++i) {
+        everywhere = entries[i]->contains(key);
+      }
+      if (everywhere) out.push_back(object);
+    }
     return out;
   }
 
