@@ -100,6 +100,10 @@ struct ReflectorOptions {
   std::function<double()> random;
   bool use_watch_list = true;
   int64_t page_size = 500;
+  // The first LIST (no streaming list) is at RV "0" by default, as client-go: served from the
+  // apiserver's watch cache, which ignores `limit` and answers in one page. true: at RV ""
+  // instead — a consistent read that the server pages (`page_size`, continue tokens).
+  bool initial_list_consistent = false;
   absl::Duration min_watch_timeout = absl::Seconds(300);
   absl::Duration max_watch_timeout = absl::Seconds(600);
   BackoffOptions backoff;
@@ -233,8 +237,9 @@ class Reflector {
         auto end = indexers::ObjectTraits<T>::Annotation(*e.object, kInitialEventsEndAnnotation);
         if (end.has_value() && *end == "true") {
           std::string rv(indexers::ObjectTraits<T>::ResourceVersion(*e.object));
-          sink_->Replace(std::move(initial), rv);
+          // The RV first: once Replace has marked the informer synced, its RV must be readable.
           SetResourceVersion(rv);
+          sink_->Replace(std::move(initial), rv);
           synthetic_adds_ = false;
           list_rv_ = ListRv::kLastSeen;
           watch_opened_at_ = options_.clock->Now();
@@ -262,7 +267,7 @@ class Reflector {
     std::string rv = LastSyncResourceVersion();
     switch (list_rv_) {
       case ListRv::kInitial:
-        o.resource_version = "0";
+        o.resource_version = options_.initial_list_consistent ? "" : "0";
         break;
       case ListRv::kLastSeen:
         o.resource_version = rv;
@@ -296,8 +301,8 @@ class Reflector {
       if (!paged || page->continue_token.empty()) break;
       o.continue_token = std::move(page->continue_token);
     }
+    SetResourceVersion(list_rv);  // before Replace (see StepWatchList)
     sink_->Replace(std::move(items), list_rv);
-    SetResourceVersion(list_rv);
     list_rv_ = ListRv::kLastSeen;
     return ReflectorState::kWatchStart;
   }

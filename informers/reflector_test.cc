@@ -103,6 +103,26 @@ TEST_F(ReflectorTest, StreamingListEndsAtInitialEventsEndBookmarkAndKeepsWatchin
   EXPECT_EQ(lw_.list_count(), 0);
 }
 
+TEST_F(ReflectorTest, InitialListConsistentListsAtEmptyRvInPages) {
+  ReflectorOptions options = Options(false);
+  options.initial_list_consistent = true;
+  options.page_size = 10;
+  Reflector<TestObject> r(&lw_, &sink_, options);
+  lw_.ExpectList(Page({MakeObject("ns", "a", "1")}, "5", "token-1"));
+  lw_.ExpectList(Page({MakeObject("ns", "b", "2")}, "5"));
+  auto w = lw_.ExpectWatch();
+
+  EXPECT_EQ(r.Step(), ReflectorState::kList);
+  EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
+  EXPECT_THAT(sink_.log, ElementsAre("REPLACE@5 [a,b]"));
+  std::vector<ListOptions> lists = lw_.list_calls();
+  ASSERT_EQ(lists.size(), 2u);
+  EXPECT_EQ(lists[0].resource_version, "");
+  EXPECT_EQ(lists[0].limit, 10);
+  EXPECT_EQ(lists[1].resource_version, "");
+  EXPECT_EQ(lists[1].continue_token, "token-1");
+}
+
 TEST_F(ReflectorTest, StreamingListRefusedFallsBackToPagedList) {
   Reflector<TestObject> r(&lw_, &sink_, Options(true));
   lw_.ExpectWatchError(absl::InvalidArgumentError("sendInitialEvents not supported"));

@@ -1,0 +1,191 @@
+#include "informers/internal/rest_list_watch.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/sync.h"
+#include "client/api/builtin_kinds.h"
+#include "client/api/meta/v1/meta.pb.h"
+
+namespace kube::informers::internal {
+
+namespace {
+
+constexpr absl::string_view kAcceptProtobuf =
+    "application/vnd.kubernetes.protobuf, application/json";
+constexpr absl::string_view kAcceptJson = "application/json";
+
+const api::Registry& RegistryOf(const RestListerWatcherOptions& options) {
+  return options.registry != nullptr ? *options.registry : api::DefaultRegistry();
+}
+
+}  // namespace
+
+// ---- WatchQueue --------------------------------------------------------------------------------
+
+void WatchQueue::SetCall(std::shared_ptr<rest::WatchCall> call) {
+  bool stop_now;
+  {
+    MutexLock l(&mu_);
+    call_ = call;
+    stop_now = closed_;
+  }
+  if (stop_now) call->Stop();
+}
+
+bool WatchQueue::OnEvent(rest::WatchEvent event) {
+  MutexLock l(&mu_);
+  if (closed_) return true;  // the call is being stopped; drop
+  queue_.push_back(std::move(event));
+  if (queue_.size() >= capacity_) {
+    paused_ = true;
+    ++pauses_;
+    return false;
+  }
+  return true;
+}
+
+void WatchQueue::OnEnd(const absl::Status& status) {
+  MutexLock l(&mu_);
+  end_ = status;
+}
+
+absl::StatusOr<std::optional<rest::WatchEvent>> WatchQueue::Next() {
+  std::shared_ptr<rest::WatchCall> resume;
+  rest::WatchEvent event;
+  {
+    MutexLock l(&mu_);
+    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return closed_ || !queue_.empty() || end_.has_value();
+    };
+    AwaitCondition(mu_, absl::Condition(&ready));
+    if (closed_) return std::nullopt;
+    if (queue_.empty()) {
+      // Ended, everything delivered. Cancelled can only come from Close(), handled above, or
+      // from the transport shutting down: both are a clean end to the reader.
+      if (end_->ok() || end_->code() == absl::StatusCode::kCancelled) return std::nullopt;
+      return *end_;
+    }
+    event = std::move(queue_.front());
+    queue_.pop_front();
+    if (paused_ && queue_.size() <= capacity_ / 2) {
+      paused_ = false;
+      resume = call_;
+    }
+  }
+  // Outside the lock: Resume may deliver the next events on this thread (WatchQueue::OnEvent).
+  if (resume != nullptr) resume->Resume();
+  return std::optional<rest::WatchEvent>(std::move(event));
+}
+
+void WatchQueue::Close() {
+  std::shared_ptr<rest::WatchCall> call;
+  {
+    MutexLock l(&mu_);
+    if (closed_) return;
+    closed_ = true;
+    queue_.clear();
+    call = call_;
+  }
+  // Outside the lock: Stop may call OnEnd on this thread.
+  if (call != nullptr) call->Stop();
+}
+
+int64_t WatchQueue::pauses() const {
+  MutexLock l(&mu_);
+  return pauses_;
+}
+
+// ---- RestListWatchCore -------------------------------------------------------------------------
+
+RestListWatchCore::RestListWatchCore(std::shared_ptr<rest::RestClient> client,
+                                     RestListerWatcherOptions options)
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      protobuf_codec_(RegistryOf(options_)),
+      json_codec_(RegistryOf(options_)) {}
+
+rest::Request RestListWatchCore::NewRequest(const ListOptions& o) const {
+  rest::Request r = client_->Get();
+  r.GroupVersion(options_.group, options_.version);
+  if (!options_.ns.empty()) r.Namespace(options_.ns);
+  r.Resource(options_.resource);
+  r.Accept(options_.format == WireFormat::kProtobuf ? kAcceptProtobuf : kAcceptJson);
+  if (!o.label_selector.empty()) r.Param("labelSelector", o.label_selector);
+  if (!o.field_selector.empty()) r.Param("fieldSelector", o.field_selector);
+  // An empty resourceVersion is "most recent" and means the same whether sent or not; it is sent
+  // when resourceVersionMatch needs one (streaming lists send `resourceVersion=`).
+  if (!o.resource_version.empty() || !o.resource_version_match.empty()) {
+    r.Param("resourceVersion", o.resource_version);
+  }
+  if (!o.resource_version_match.empty()) {
+    r.Param("resourceVersionMatch", o.resource_version_match);
+  }
+  if (o.limit > 0) r.Param("limit", absl::StrCat(o.limit));
+  if (!o.continue_token.empty()) r.Param("continue", o.continue_token);
+  if (o.allow_watch_bookmarks) r.Param("allowWatchBookmarks", "true");
+  if (o.send_initial_events) r.Param("sendInitialEvents", "true");
+  if (o.timeout_seconds > 0) r.Param("timeoutSeconds", absl::StrCat(o.timeout_seconds));
+  return r;
+}
+
+const api::Codec& RestListWatchCore::CodecFor(absl::string_view content_type) const {
+  if (absl::StartsWithIgnoreCase(content_type, rest::kProtobufMediaType)) return protobuf_codec_;
+  return json_codec_;
+}
+
+absl::StatusOr<DecodedList> RestListWatchCore::List(
+    const ListOptions& options, const google::protobuf::Descriptor* item_type) const {
+  rest::Request r = NewRequest(options);
+  r.Timeout(options_.list_timeout);
+  absl::StatusOr<rest::Result> result = r.Do();
+  if (!result.ok()) return result.status();
+  absl::StatusOr<api::DecodedObject> decoded = CodecFor(result->content_type).Decode(result->body);
+  if (!decoded.ok()) return decoded.status();
+  const google::protobuf::Descriptor* d = decoded->message->GetDescriptor();
+  const google::protobuf::FieldDescriptor* items = d->FindFieldByName("items");
+  const google::protobuf::FieldDescriptor* metadata = d->FindFieldByName("metadata");
+  if (!decoded->kind->is_list() || items == nullptr || !items->is_repeated() ||
+      items->message_type() != item_type || metadata == nullptr ||
+      metadata->message_type() != api::meta::v1::ListMeta::descriptor()) {
+    return absl::InvalidArgumentError(absl::StrCat("LIST ", options_.resource, " returned ",
+                                                   decoded->kind->kind, ", not a list of ",
+                                                   item_type->name()));
+  }
+  DecodedList out;
+  const auto& list_meta = static_cast<const api::meta::v1::ListMeta&>(
+      decoded->message->GetReflection()->GetMessage(*decoded->message, metadata));
+  out.resource_version = list_meta.resourceversion();
+  out.continue_token = list_meta.continue_();
+  out.items = items;
+  out.list = std::move(decoded->message);
+  return out;
+}
+
+void RestListWatchCore::ReleaseItems(
+    DecodedList& list, absl::FunctionRef<void(int, google::protobuf::Message*)> sink) {
+  const google::protobuf::Reflection* reflection = list.list->GetReflection();
+  for (int i = reflection->FieldSize(*list.list, list.items) - 1; i >= 0; --i) {
+    sink(i, reflection->ReleaseLast(list.list.get(), list.items));
+  }
+}
+
+absl::StatusOr<std::shared_ptr<WatchQueue>> RestListWatchCore::Watch(
+    const ListOptions& options) const {
+  auto queue = std::make_shared<WatchQueue>(options_.watch_queue_capacity);
+  absl::StatusOr<std::shared_ptr<rest::WatchCall>> call = NewRequest(options).Watch(queue);
+  if (!call.ok()) return call.status();
+  queue->SetCall(*std::move(call));
+  return queue;
+}
+
+absl::Status RestListWatchCore::DecodeInto(const rest::WatchEvent& event,
+                                           google::protobuf::Message* into) const {
+  const api::Codec& codec = event.encoding == rest::WireEncoding::kProtobuf
+                                ? static_cast<const api::Codec&>(protobuf_codec_)
+                                : json_codec_;
+  return codec.DecodeInto(event.object, into);
+}
+
+}  // namespace kube::informers::internal

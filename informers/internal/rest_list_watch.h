@@ -1,0 +1,136 @@
+// kube::informers::internal::RestListWatchCore — the type-independent half of RestListerWatcher:
+// builds LIST/WATCH requests from ListOptions, decodes list bodies into a runtime-typed list
+// message and moves its items out, and adapts RestClient's pushed watch events into a bounded
+// pull queue. RestListerWatcher<T> (rest_lister_watcher.h) adds the static type.
+//
+// Not a public API: use rest_lister_watcher.h.
+#ifndef KUBECPP_INFORMERS_INTERNAL_REST_LIST_WATCH_H_
+#define KUBECPP_INFORMERS_INTERNAL_REST_LIST_WATCH_H_
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "client/api/codec.h"
+#include "client/api/json_codec.h"
+#include "client/api/protobuf_codec.h"
+#include "client/api/registry.h"
+#include "client/rest/rest_client.h"
+#include "client/rest/watch_event.h"
+#include "client/rest/watch_stream.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "informers/list_watcher.h"
+
+namespace kube::informers {
+
+// WireFormat is what RestListerWatcher asks the apiserver for. kProtobuf sends
+// `Accept: application/vnd.kubernetes.protobuf, application/json` (the server may still answer
+// JSON, e.g. for CRDs); kJson asks for JSON only. Responses are decoded by their Content-Type.
+enum class WireFormat { kProtobuf, kJson };
+
+// RestListerWatcherOptions names the resource and how to talk about it.
+struct RestListerWatcherOptions {
+  std::string group;  // "" = core
+  std::string version = "v1";
+  std::string resource;  // plural: "configmaps"
+  std::string ns;        // "" = all namespaces (or a cluster-scoped resource)
+  WireFormat format = WireFormat::kProtobuf;
+  // Registry the codecs resolve kinds in; null = api::DefaultRegistry(). Must outlive the
+  // lister-watcher.
+  const api::Registry* registry = nullptr;
+  // Undecoded watch events held between the I/O thread and the reflector. When full, the watch
+  // is paused (the transport stops reading: TCP back-pressure) until it has drained to half.
+  size_t watch_queue_capacity = 256;
+  // Bound on one LIST page request (Stop() does not cancel a LIST in flight).
+  absl::Duration list_timeout = absl::Minutes(1);
+};
+
+namespace internal {
+
+// DecodedList is a list body decoded as the list kind it names.
+struct DecodedList {
+  std::unique_ptr<google::protobuf::Message> list;
+  const google::protobuf::FieldDescriptor* items = nullptr;  // repeated message field
+  std::string resource_version;
+  std::string continue_token;
+};
+
+// WatchQueue is the bounded hand-over from a rest::WatchStream (push, I/O thread) to
+// WatchStream<T>::Next (pull, reflector thread).
+class WatchQueue final : public rest::WatchHandler {
+ public:
+  explicit WatchQueue(size_t capacity) : capacity_(capacity < 2 ? 2 : capacity) {}
+
+  // SetCall hands over the running call (once, right after RestClient's Watch returned).
+  void SetCall(std::shared_ptr<rest::WatchCall> call);
+
+  // rest::WatchHandler (I/O thread or a Resume()/Stop() caller; never overlapping).
+  bool OnEvent(rest::WatchEvent event) override;
+  void OnEnd(const absl::Status& status) override;
+
+  // Next blocks for the next raw event; nullopt after a clean end (server timeout, Close());
+  // the transport's or stream's error otherwise.
+  absl::StatusOr<std::optional<rest::WatchEvent>> Next();
+  // Close stops the call; a blocked or later Next returns nullopt. Idempotent, any thread.
+  void Close();
+
+  // For tests: how often the queue paused the stream.
+  int64_t pauses() const;
+
+ private:
+  const size_t capacity_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<rest::WatchCall> call_ ABSL_GUARDED_BY(mu_);
+  std::deque<rest::WatchEvent> queue_ ABSL_GUARDED_BY(mu_);
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<absl::Status> end_ ABSL_GUARDED_BY(mu_);
+  int64_t pauses_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+class RestListWatchCore {
+ public:
+  RestListWatchCore(std::shared_ptr<rest::RestClient> client, RestListerWatcherOptions options);
+
+  // List sends one LIST with every non-empty ListOptions field as a query parameter and decodes
+  // the XList. InvalidArgument when the body is not a list of `item_type`.
+  absl::StatusOr<DecodedList> List(const ListOptions& options,
+                                   const google::protobuf::Descriptor* item_type) const;
+
+  // ReleaseItems moves every item out of `list` (no copies: RepeatedPtrField ownership is handed
+  // over element by element through Reflection::ReleaseLast, last first) and passes them to
+  // `sink(index, item)` with their original index. The caller owns each item.
+  static void ReleaseItems(DecodedList& list,
+                           absl::FunctionRef<void(int, google::protobuf::Message*)> sink);
+
+  // Watch opens a watch with every non-empty ListOptions field as a query parameter.
+  absl::StatusOr<std::shared_ptr<WatchQueue>> Watch(const ListOptions& options) const;
+
+  // DecodeInto decodes a watch event's object with the codec of its encoding.
+  absl::Status DecodeInto(const rest::WatchEvent& event, google::protobuf::Message* into) const;
+
+  const RestListerWatcherOptions& options() const { return options_; }
+
+ private:
+  rest::Request NewRequest(const ListOptions& options) const;
+  const api::Codec& CodecFor(absl::string_view content_type) const;
+
+  const std::shared_ptr<rest::RestClient> client_;
+  const RestListerWatcherOptions options_;
+  const api::ProtobufCodec protobuf_codec_;
+  const api::JsonCodec json_codec_;
+};
+
+}  // namespace internal
+}  // namespace kube::informers
+
+#endif  // KUBECPP_INFORMERS_INTERNAL_REST_LIST_WATCH_H_
