@@ -7,8 +7,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tools/testenv/testenv.h"
 
@@ -84,6 +87,25 @@ TEST_F(KubecppTest, LimitedUserIsToldItIsForbidden) {
   ToolRun run = Kubecpp("get secrets", env_.limited_kubeconfig);
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_TRUE(absl::StrContains(run.output, "403")) << run.output;
+}
+
+TEST_F(KubecppTest, WatchUntilSyncedCountsTheCache) {
+  ToolRun run = Kubecpp("watch namespaces --until-synced --timeout 30");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "synced ")) << run.output;
+  // default, kube-system, kube-public, kube-node-lease at least.
+  int count = 0;
+  for (absl::string_view line : absl::StrSplit(run.output, '\n')) {
+    if (!line.empty() && absl::ascii_isdigit(line[0])) (void)absl::SimpleAtoi(line, &count);
+  }
+  EXPECT_GE(count, 4) << run.output;
+}
+
+TEST_F(KubecppTest, WatchPrintsOneLinePerCachedObject) {
+  ToolRun run = Kubecpp("watch namespaces -l kubernetes.io/metadata.name=default --timeout 1");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "ADDED default ")) << run.output;
+  EXPECT_FALSE(absl::StrContains(run.output, "ADDED kube-system")) << run.output;
 }
 
 TEST_F(KubecppTest, UnknownResourceIsAClearError) {
