@@ -769,104 +769,60 @@ class Reader {
 
   absl::Status SetScalar(const json::value& value, pb::Message* message, const FD* field,
                          const Path& path) {
-    const pb::Reflection* reflection = message->GetReflection();
-    switch (field->cpp_type()) {
-      case FD::CPPTYPE_INT32: {
-        KUBE_API_ASSIGN_OR_RETURN(v, Integer(value, std::numeric_limits<int32_t>::min(),
-                                             std::numeric_limits<int32_t>::max(), path));
-        reflection->SetInt32(message, field, static_cast<int32_t>(v));
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_INT64: {
-        KUBE_API_ASSIGN_OR_RETURN(v, Integer(value, std::numeric_limits<int64_t>::min(),
-                                             std::numeric_limits<int64_t>::max(), path));
-        reflection->SetInt64(message, field, v);
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_UINT32: {
-        KUBE_API_ASSIGN_OR_RETURN(v, Unsigned(value, std::numeric_limits<uint32_t>::max(), path));
-        reflection->SetUInt32(message, field, static_cast<uint32_t>(v));
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_UINT64: {
-        KUBE_API_ASSIGN_OR_RETURN(v, Unsigned(value, std::numeric_limits<uint64_t>::max(), path));
-        reflection->SetUInt64(message, field, v);
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_DOUBLE: {
-        KUBE_API_ASSIGN_OR_RETURN(v, Floating(value, path));
-        reflection->SetDouble(message, field, v);
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_FLOAT: {
-        KUBE_API_ASSIGN_OR_RETURN(v, Floating(value, path));
-        reflection->SetFloat(message, field, static_cast<float>(v));
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_BOOL:
-        if (!value.is_bool()) return Mismatch(path, "a boolean", value);
-        reflection->SetBool(message, field, value.get_bool());
-        return absl::OkStatus();
-      case FD::CPPTYPE_ENUM: {
-        if (!value.is_string()) return Mismatch(path, "a string", value);
-        const pb::EnumValueDescriptor* v = field->enum_type()->FindValueByName(
-            std::string(value.get_string().data(), value.get_string().size()));
-        if (v == nullptr) {
-          return absl::InvalidArgumentError(absl::StrCat(path.ToString(), ": unknown value"));
-        }
-        reflection->SetEnum(message, field, v);
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_STRING: {
-        KUBE_API_ASSIGN_OR_RETURN(v, Text(value, field, path));
-        reflection->SetString(message, field, std::move(v));
-        return absl::OkStatus();
-      }
-      case FD::CPPTYPE_MESSAGE:
-        break;
-    }
-    return absl::InternalError("unexpected field type");
+    return PutScalar(value, message, field, path, /*append=*/false);
   }
 
   absl::Status AddScalar(const json::value& value, pb::Message* message, const FD* field,
                          const Path& path) {
+    return PutScalar(value, message, field, path, /*append=*/true);
+  }
+
+  // PutScalar sets a singular field, or appends to a repeated one when `append`.
+  absl::Status PutScalar(const json::value& value, pb::Message* message, const FD* field,
+                         const Path& path, bool append) {
     const pb::Reflection* reflection = message->GetReflection();
     switch (field->cpp_type()) {
       case FD::CPPTYPE_INT32: {
         KUBE_API_ASSIGN_OR_RETURN(v, Integer(value, std::numeric_limits<int32_t>::min(),
                                              std::numeric_limits<int32_t>::max(), path));
-        reflection->AddInt32(message, field, static_cast<int32_t>(v));
+        append ? reflection->AddInt32(message, field, static_cast<int32_t>(v))
+               : reflection->SetInt32(message, field, static_cast<int32_t>(v));
         return absl::OkStatus();
       }
       case FD::CPPTYPE_INT64: {
         KUBE_API_ASSIGN_OR_RETURN(v, Integer(value, std::numeric_limits<int64_t>::min(),
                                              std::numeric_limits<int64_t>::max(), path));
-        reflection->AddInt64(message, field, v);
+        append ? reflection->AddInt64(message, field, v) : reflection->SetInt64(message, field, v);
         return absl::OkStatus();
       }
       case FD::CPPTYPE_UINT32: {
         KUBE_API_ASSIGN_OR_RETURN(v, Unsigned(value, std::numeric_limits<uint32_t>::max(), path));
-        reflection->AddUInt32(message, field, static_cast<uint32_t>(v));
+        append ? reflection->AddUInt32(message, field, static_cast<uint32_t>(v))
+               : reflection->SetUInt32(message, field, static_cast<uint32_t>(v));
         return absl::OkStatus();
       }
       case FD::CPPTYPE_UINT64: {
         KUBE_API_ASSIGN_OR_RETURN(v, Unsigned(value, std::numeric_limits<uint64_t>::max(), path));
-        reflection->AddUInt64(message, field, v);
+        append ? reflection->AddUInt64(message, field, v)
+               : reflection->SetUInt64(message, field, v);
         return absl::OkStatus();
       }
       case FD::CPPTYPE_DOUBLE: {
         KUBE_API_ASSIGN_OR_RETURN(v, Floating(value, path));
-        reflection->AddDouble(message, field, v);
+        append ? reflection->AddDouble(message, field, v)
+               : reflection->SetDouble(message, field, v);
         return absl::OkStatus();
       }
       case FD::CPPTYPE_FLOAT: {
         KUBE_API_ASSIGN_OR_RETURN(v, Floating(value, path));
-        reflection->AddFloat(message, field, static_cast<float>(v));
+        append ? reflection->AddFloat(message, field, static_cast<float>(v))
+               : reflection->SetFloat(message, field, static_cast<float>(v));
         return absl::OkStatus();
       }
       case FD::CPPTYPE_BOOL:
         if (!value.is_bool()) return Mismatch(path, "a boolean", value);
-        reflection->AddBool(message, field, value.get_bool());
+        append ? reflection->AddBool(message, field, value.get_bool())
+               : reflection->SetBool(message, field, value.get_bool());
         return absl::OkStatus();
       case FD::CPPTYPE_ENUM: {
         if (!value.is_string()) return Mismatch(path, "a string", value);
@@ -875,12 +831,13 @@ class Reader {
         if (v == nullptr) {
           return absl::InvalidArgumentError(absl::StrCat(path.ToString(), ": unknown value"));
         }
-        reflection->AddEnum(message, field, v);
+        append ? reflection->AddEnum(message, field, v) : reflection->SetEnum(message, field, v);
         return absl::OkStatus();
       }
       case FD::CPPTYPE_STRING: {
         KUBE_API_ASSIGN_OR_RETURN(v, Text(value, field, path));
-        reflection->AddString(message, field, std::move(v));
+        append ? reflection->AddString(message, field, std::move(v))
+               : reflection->SetString(message, field, std::move(v));
         return absl::OkStatus();
       }
       case FD::CPPTYPE_MESSAGE:
