@@ -1,0 +1,133 @@
+#include "tools/kubecpp/commands.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "base/sync.h"
+#include "client/api/apps/v1/apps.pb.h"
+#include "client/api/builtin_kinds.h"
+#include "client/api/coordination/v1/coordination.pb.h"
+#include "client/api/core/v1/cluster.pb.h"
+#include "client/api/core/v1/pod.pb.h"
+#include "client/api/core/v1/service.pb.h"
+#include "client/api/json_format.h"
+#include "client/api/meta/v1/meta.pb.h"
+#include "client/api/protobuf_codec.h"
+#include "client/api/registry.h"
+#include "client/config/loader.h"
+#include "client/rest/rest_client.h"
+#include "client/transport/http_transport.h"
+#include "client/transport/transport.h"
+#include "google/protobuf/message.h"
+#include "informers/rest_lister_watcher.h"
+
+namespace kube::tool {
+
+namespace {
+
+// WatchKind runs one informer of T and prints its events until synced, a timeout or forever.
+template <informers::ProtoKubeObject T>
+absl::Status WatchKind(const Session& session, const api::KindInfo& kind, const Flags& flags) {
+  absl::StatusOr<std::shared_ptr<rest::RestClient>> client =
+      rest::RestClient::Create(session.transport, {.config = session.loaded.config});
+  if (!client.ok()) return client.status();
+  std::string ns = kind.namespaced && !flags.all_namespaces ? session.ns : "";
+  auto lister_watcher = informers::RestListerWatcher<T>::Create(
+      *client, {.group = kind.group, .version = kind.version, .resource = kind.resource, .ns = ns});
+  if (!lister_watcher.ok()) return lister_watcher.status();
+  informers::SharedInformerOptions<T> options;
+  options.reflector.label_selector = flags.selector;
+  auto informer = informers::SharedIndexInformer<T>::Create(lister_watcher->get(), options);
+  if (!informer.ok()) return informer.status();
+  absl::Status last_error;
+  absl::Mutex error_mu;
+  (void)(*informer)->SetWatchErrorHandler([&](const absl::Status& status) {
+    std::cerr << "kubecpp: watch error (retrying): " << status.message() << "\n";
+    MutexLock lock(&error_mu);
+    last_error = status;
+  });
+  // Handler callbacks run one at a time on the registration's own thread.
+  auto print = [&](absl::string_view type, const T& object) {
+    if (flags.until_synced) return;
+    const auto& meta = object.metadata();
+    std::cout << type << " "
+              << (meta.namespace_().empty() ? "" : absl::StrCat(meta.namespace_(), "/"))
+              << meta.name() << " " << meta.resourceversion() << std::endl;
+  };
+  informers::EventHandler<T> handler;
+  handler.on_add = [&](const indexers::ObjectPtr<T>& o, bool) { print("ADDED", *o); };
+  handler.on_update = [&](const indexers::ObjectPtr<T>&, const indexers::ObjectPtr<T>& o) {
+    print("MODIFIED", *o);
+  };
+  handler.on_delete = [&](const indexers::ObjectPtr<T>& o) { print("DELETED", *o); };
+  auto registration = (*informer)->AddEventHandler(std::move(handler), {});
+  if (!registration.ok()) return registration.status();
+  (*informer)->Run();
+  absl::Time sync_deadline =
+      absl::Now() + absl::Seconds(flags.timeout_seconds > 0 ? flags.timeout_seconds : 60);
+  if (!(*informer)->WaitForCacheSync(sync_deadline)) {
+    (*informer)->Shutdown();
+    MutexLock lock(&error_mu);
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the informer did not sync", last_error.ok() ? "" : ": ", last_error.message()));
+  }
+  // The registration's HasSynced: its initial adds have been printed.
+  while (!(*registration)->HasSynced() && absl::Now() < sync_deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  size_t cached = (*informer)->GetIndexer().Size();
+  std::cerr << "synced " << cached << " " << kind.resource << " at resourceVersion "
+            << (*informer)->LastSyncResourceVersion() << "\n";
+  if (flags.until_synced) {
+    std::cout << cached << std::endl;
+  } else if (flags.timeout_seconds > 0) {
+    absl::SleepFor(absl::Seconds(flags.timeout_seconds));
+  } else {
+    for (;;) absl::SleepFor(absl::Hours(1));  // until interrupted
+  }
+  (*informer)->Shutdown();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WatchCommand(const Flags& flags) {
+  if (flags.args.size() != 2) {
+    return absl::InvalidArgumentError(
+        "usage: kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout S]");
+  }
+  absl::StatusOr<const api::KindInfo*> kind = FindKind(flags.args[1]);
+  if (!kind.ok()) return kind.status();
+  absl::StatusOr<Session> session = Connect(flags);
+  if (!session.ok()) return session.status();
+  const std::string& r = (*kind)->resource;
+  if (r == "pods") return WatchKind<api::core::v1::Pod>(*session, **kind, flags);
+  if (r == "configmaps") return WatchKind<api::core::v1::ConfigMap>(*session, **kind, flags);
+  if (r == "secrets") return WatchKind<api::core::v1::Secret>(*session, **kind, flags);
+  if (r == "namespaces") return WatchKind<api::core::v1::Namespace>(*session, **kind, flags);
+  if (r == "services") return WatchKind<api::core::v1::Service>(*session, **kind, flags);
+  if (r == "deployments") return WatchKind<api::apps::v1::Deployment>(*session, **kind, flags);
+  if (r == "leases") return WatchKind<api::coordination::v1::Lease>(*session, **kind, flags);
+  return absl::UnimplementedError(absl::StrCat(
+      "kubecpp watch supports pods, configmaps, secrets, namespaces, services, deployments and "
+      "leases; not ",
+      r));
+}
+
+
+}  // namespace kube::tool
