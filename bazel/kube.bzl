@@ -53,6 +53,49 @@ def kube_cc_benchmark(name, copts = [], deps = [], **kwargs):
         **kwargs
     )
 
+def kube_cc_fuzzer(name, srcs, deps = [], copts = [], size = "small", **kwargs):
+    """A libFuzzer target (LLVMFuzzerTestOneInput) and the test that replays its corpus.
+
+    Targets (docs/fuzzing.md):
+      - `name`: the fuzzer binary, tagged "fuzzer" so `./dev fuzz` finds it. Under
+        `--config=fuzz` (clang, sanitizers) it links libFuzzer's main; otherwise
+        //base/fuzzing:corpus_main, which runs the inputs named on its command line once each.
+      - `name_corpus_test`: runs every file of `fuzz/corpus/<name>/` (checked in, in this
+        package) through the target: seeds and every crash input ever found stay regression
+        cases in the ordinary `bazel test //...`.
+    A dictionary for libFuzzer may sit beside the corpus as `fuzz/<name>.dict`.
+    """
+    corpus_dir = "fuzz/corpus/" + name
+    corpus = native.glob([corpus_dir + "/**"])
+    if not corpus:
+        fail("kube_cc_fuzzer %s: no seed corpus in %s/%s" % (name, native.package_name(), corpus_dir))
+    native.cc_binary(
+        name = name,
+        srcs = srcs,
+        copts = KUBE_COPTS + copts,
+        deps = deps + ["//base/fuzzing:fuzz_check"] + select({
+            "//bazel:fuzzing": [],
+            "//conditions:default": ["//base/fuzzing:corpus_main"],
+        }),
+        linkopts = select({
+            "//bazel:fuzzing": ["-fsanitize=fuzzer"],
+            "//conditions:default": [],
+        }),
+        testonly = True,
+        tags = ["fuzzer"],
+        **kwargs
+    )
+    native.cc_test(
+        name = name + "_corpus_test",
+        size = size,
+        srcs = srcs,
+        copts = KUBE_COPTS + copts,
+        deps = deps + ["//base/fuzzing:fuzz_check", "//base/fuzzing:corpus_main"],
+        data = corpus,
+        args = [native.package_name() + "/" + corpus_dir],
+        **kwargs
+    )
+
 def kube_cc_plugin(
         name,
         srcs = [],
