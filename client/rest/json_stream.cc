@@ -49,6 +49,15 @@ absl::Status JsonValueSplitter::Scan(ValueCallback on_value) {
         absl::StrCat("JSON value at stream offset ", stream_offset_ + value_start, " exceeds ",
                      max_value_bytes_, " bytes (", length, " bytes so far)")));
   };
+  // Searches inside an open value stop where it would exceed the cap, so a value that is both too
+  // long and malformed further on fails the same way (ResourceExhausted) however it was chunked.
+  auto search_end = [&]() {
+    return n - value_start > max_value_bytes_ ? value_start + max_value_bytes_ + 1 : n;
+  };
+  auto find = [&](absl::string_view bytes, size_t from) {
+    const size_t found = b.substr(0, search_end()).find_first_of(bytes, from);
+    return found == absl::string_view::npos ? search_end() : found;
+  };
   auto emit = [&](size_t end) -> absl::Status {
     if (end - value_start > max_value_bytes_) return too_large(end - value_start);
     state_ = State::kBetween;
@@ -92,12 +101,8 @@ absl::Status JsonValueSplitter::Scan(ValueCallback on_value) {
             break;
           }
           // Jump to the next quote or backslash inside the string.
-          const size_t next = b.find_first_of("\"\\", i);
-          if (next == absl::string_view::npos) {
-            i = n;
-            break;
-          }
-          i = next;
+          i = find("\"\\", i);
+          if (i == search_end()) break;
           if (b[i] == '\\') {
             escape_ = true;
           } else {
@@ -106,12 +111,8 @@ absl::Status JsonValueSplitter::Scan(ValueCallback on_value) {
           ++i;
           break;
         }
-        const size_t next = b.find_first_of("\"{}[]", i);
-        if (next == absl::string_view::npos) {
-          i = n;
-          break;
-        }
-        i = next;
+        i = find("\"{}[]", i);
+        if (i == search_end()) break;
         const char c = b[i];
         if (c == '"') {
           in_string_ = true;
@@ -138,12 +139,8 @@ absl::Status JsonValueSplitter::Scan(ValueCallback on_value) {
           ++i;
           break;
         }
-        const size_t next = b.find_first_of("\"\\", i);
-        if (next == absl::string_view::npos) {
-          i = n;
-          break;
-        }
-        i = next;
+        i = find("\"\\", i);
+        if (i == search_end()) break;
         if (b[i] == '\\') {
           escape_ = true;
           ++i;

@@ -50,6 +50,22 @@ std::vector<std::string> RandomChunks(const std::string& s, uint32_t seed) {
   return chunks;
 }
 
+// Found by //client/rest:json_stream_fuzzer: a value over the cap that is also malformed further
+// on failed with DataLoss when it arrived whole (the scan jumped past the cap to the bad bracket)
+// but with ResourceExhausted when chunked. The cap is reached first, so it is ResourceExhausted.
+TEST(JsonValueSplitterTest, OversizedMalformedValueFailsTheSameWhateverTheChunking) {
+  for (const std::string& value : {std::string("[") + std::string(20, 'x') + "}",
+                                   std::string("{\"") + std::string(20, 'x') + "\"]",
+                                   std::string("\"") + std::string(20, 'x') + "\""}) {
+    const Split whole = SplitAll({value}, 10);
+    EXPECT_EQ(whole.status.code(), absl::StatusCode::kResourceExhausted) << value;
+    const Split chunked = SplitAll({value.substr(0, 5), value.substr(5)}, 10);
+    EXPECT_EQ(chunked.status.code(), absl::StatusCode::kResourceExhausted) << value;
+  }
+  // Within the cap, the bad bracket is what is reported.
+  EXPECT_EQ(SplitAll({"[xx}"}, 10).status.code(), absl::StatusCode::kDataLoss);
+}
+
 TEST(JsonValueSplitterTest, SeveralValuesInOneChunk) {
   Split s = SplitAll({"{\"a\":1}\n{\"b\":[1,2,{\"c\":null}]}\n"});
   ASSERT_TRUE(s.status.ok()) << s.status;

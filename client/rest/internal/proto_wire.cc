@@ -24,12 +24,11 @@ absl::Status ForEachField(absl::string_view message,
   const int size = static_cast<int>(message.size());
   CodedInputStream in(reinterpret_cast<const uint8_t*>(message.data()), size);
   for (;;) {
+    if (in.CurrentPosition() == size) return absl::OkStatus();
+    // ReadTag() is 0 for an unreadable tag and for a literal zero tag, even as the last byte
+    // (which must not pass for the clean end of the message: Go rejects "illegal tag 0").
     const uint32_t tag = in.ReadTag();
-    if (tag == 0) {
-      // Either the clean end of the message or an unreadable / zero tag.
-      if (in.CurrentPosition() == size) return absl::OkStatus();
-      return Malformed("bad tag");
-    }
+    if (tag == 0) return Malformed("bad tag");
     ProtoField field;
     field.number = WireFormatLite::GetTagFieldNumber(tag);
     if (field.number == 0) return Malformed("field number 0");

@@ -64,6 +64,21 @@ TEST(ForEachFieldTest, RejectsTruncatedVarintAndFieldZero) {
   EXPECT_FALSE(ForEachField("\x0e", ok).ok());
 }
 
+// Found by //client/rest:watch_event_fuzzer: a zero tag as the very last byte read like the clean
+// end of the message, so a WatchEvent with a trailing 0x00 was accepted (Go: "illegal tag 0").
+TEST(ForEachFieldTest, RejectsZeroTagAsTheLastByte) {
+  auto ok = [](const ProtoField&) { return absl::OkStatus(); };
+  EXPECT_EQ(ForEachField(std::string("\x00", 1), ok).code(), absl::StatusCode::kInvalidArgument);
+  const std::string trailing_zero = VarintField(1, 7) + std::string("\x00", 1);
+  int calls = 0;
+  absl::Status s = ForEachField(trailing_zero, [&](const ProtoField&) {
+    ++calls;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(ForEachFieldTest, CallbackErrorStopsTheWalk) {
   const std::string message = VarintField(1, 1) + VarintField(2, 2);
   int calls = 0;
