@@ -77,8 +77,7 @@ template <typename T>
 KeyVersions CacheVersions(const indexers::Indexer<T>& cache) {
   KeyVersions out;
   for (const indexers::ObjectPtr<T>& o : cache.List()) {
-    out[indexers::KeyOf(*o).String()] =
-        std::string(indexers::ObjectTraits<T>::ResourceVersion(*o));
+    out[indexers::KeyOf(*o).String()] = std::string(indexers::ObjectTraits<T>::ResourceVersion(*o));
   }
   return out;
 }
