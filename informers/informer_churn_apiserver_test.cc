@@ -95,10 +95,10 @@ TEST(InformerChurnApiserverTest, CacheAndHandlerEqualAFreshListAfterChurn) {
       size_t at = std::uniform_int_distribution<size_t>(0, alive.size() - 1)(rng);
       int i = alive[at];
       if (dice < 70) {
-        absl::Status s = cluster->PatchPod(
-            *ns, PodName(i),
-            absl::StrCat(R"({"metadata":{"labels":{"gen":")", op, R"("},"annotations":{"w":")", w,
-                         R"("}}})"));
+        absl::Status s =
+            cluster->PatchPod(*ns, PodName(i),
+                              absl::StrCat(R"({"metadata":{"labels":{"gen":")", op,
+                                           R"("},"annotations":{"w":")", w, R"("}}})"));
         if (!s.ok()) return s;
         ++updates;
       } else {
