@@ -90,11 +90,11 @@ class InformerFaultTest : public ::testing::Test {
     for (const auto& [key, rv] : live) {
       std::string name = key.substr(key.find('/') + 1);
       if (updated < n) {
-        ASSERT_TRUE(cluster_
-                        ->PatchPod(ns_, name,
-                                   absl::StrCat(R"({"metadata":{"labels":{"phase":")", tag,
-                                                R"("}}})"))
-                        .ok());
+        ASSERT_TRUE(
+            cluster_
+                ->PatchPod(ns_, name,
+                           absl::StrCat(R"({"metadata":{"labels":{"phase":")", tag, R"("}}})"))
+                .ok());
         ++updated;
       } else if (deleted < n) {
         ASSERT_TRUE(cluster_->DeletePod(ns_, name).ok());
