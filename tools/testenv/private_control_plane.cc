@@ -22,8 +22,7 @@ namespace kube::testenv {
 
 absl::StatusOr<std::unique_ptr<PrivateControlPlane>> PrivateControlPlane::Start(
     const Environment& shared, absl::Duration timeout) {
-  if (shared.ctl_binary.empty() || shared.etcd_binary.empty() ||
-      shared.apiserver_binary.empty()) {
+  if (shared.ctl_binary.empty() || shared.etcd_binary.empty() || shared.apiserver_binary.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("the testenv in ", shared.dir,
                      " does not name its binaries (KUBECPP_TESTENV_CTL etc. missing from its env "
@@ -58,7 +57,8 @@ absl::StatusOr<std::unique_ptr<PrivateControlPlane>> PrivateControlPlane::Start(
     return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
   }
   int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (log_fd < 0) return absl::InternalError(absl::StrCat("open ", log, ": ", std::strerror(errno)));
+  if (log_fd < 0)
+    return absl::InternalError(absl::StrCat("open ", log, ": ", std::strerror(errno)));
   // A write to a testenvctl that died must fail with EPIPE, not kill the test.
   signal(SIGPIPE, SIG_IGN);
   const pid_t parent = getpid();
@@ -86,8 +86,8 @@ absl::StatusOr<std::unique_ptr<PrivateControlPlane>> PrivateControlPlane::Start(
                                      ready.status().message(), " (see ", log, ")"));
   }
   if (!absl::StartsWith(*ready, "ready ")) {
-    return absl::InternalError(
-        absl::StrCat("private control plane: unexpected first line '", *ready, "' (see ", log, ")"));
+    return absl::InternalError(absl::StrCat("private control plane: unexpected first line '",
+                                            *ready, "' (see ", log, ")"));
   }
   absl::StatusOr<Environment> env = LoadDir(dir);
   if (!env.ok()) return env.status();
