@@ -5,6 +5,11 @@
 // T is a generated message of a registered kind with ObjectTraits (proto_object_traits.h):
 // api::core::v1::Pod, api::core::v1::ConfigMap, ...
 //
+// T = api::meta::v1::PartialObjectMetadata is the metadata-only informer of *any* resource (name
+// it by group/version/resource; no generated type needed): LIST and WATCH then carry
+// `Accept: application/vnd.kubernetes.protobuf;as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1`
+// (or the JSON equivalent), so the server sends only metadata.
+//
 //   auto lw = RestListerWatcher<api::core::v1::ConfigMap>::Create(
 //       client, {.resource = "configmaps", .ns = "team-a"});
 //   auto informer = SharedIndexInformer<api::core::v1::ConfigMap>::Create(lw->get(), {});
@@ -33,11 +38,13 @@
 
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "client/api/meta/v1/meta.pb.h"
 #include "client/rest/rest_client.h"
 #include "google/protobuf/message.h"
 #include "informers/factory.h"
@@ -106,6 +113,13 @@ class RestListerWatcher final : public ListerWatcher<T> {
     if (client == nullptr) return absl::InvalidArgumentError("RestListerWatcher: no client");
     if (options.resource.empty()) {
       return absl::InvalidArgumentError("RestListerWatcher: no resource");
+    }
+    // PartialObjectMetadata is only ever served through the as=PartialObjectMetadata conversion.
+    if constexpr (std::is_same_v<T, api::meta::v1::PartialObjectMetadata>) {
+      options.metadata_only = true;
+    } else if (options.metadata_only) {
+      return absl::InvalidArgumentError(
+          "RestListerWatcher: metadata_only needs T = meta::v1::PartialObjectMetadata");
     }
     return std::unique_ptr<RestListerWatcher>(
         new RestListerWatcher(std::move(client), std::move(options)));

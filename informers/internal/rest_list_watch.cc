@@ -15,6 +15,24 @@ namespace {
 constexpr absl::string_view kAcceptProtobuf =
     "application/vnd.kubernetes.protobuf, application/json";
 constexpr absl::string_view kAcceptJson = "application/json";
+// Metadata-only (the apiserver converts every object to meta.k8s.io/v1 PartialObjectMetadata).
+constexpr absl::string_view kAcceptMetadataListProtobuf =
+    "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,"
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+constexpr absl::string_view kAcceptMetadataListJson =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+constexpr absl::string_view kAcceptMetadataProtobuf =
+    "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,"
+    "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+constexpr absl::string_view kAcceptMetadataJson =
+    "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+
+absl::string_view AcceptFor(const RestListerWatcherOptions& o, bool watch) {
+  const bool protobuf = o.format == WireFormat::kProtobuf;
+  if (!o.metadata_only) return protobuf ? kAcceptProtobuf : kAcceptJson;
+  if (watch) return protobuf ? kAcceptMetadataProtobuf : kAcceptMetadataJson;
+  return protobuf ? kAcceptMetadataListProtobuf : kAcceptMetadataListJson;
+}
 
 const api::Registry& RegistryOf(const RestListerWatcherOptions& options) {
   return options.registry != nullptr ? *options.registry : api::DefaultRegistry();
@@ -106,12 +124,12 @@ RestListWatchCore::RestListWatchCore(std::shared_ptr<rest::RestClient> client,
       protobuf_codec_(RegistryOf(options_)),
       json_codec_(RegistryOf(options_)) {}
 
-rest::Request RestListWatchCore::NewRequest(const ListOptions& o) const {
+rest::Request RestListWatchCore::NewRequest(const ListOptions& o, bool watch) const {
   rest::Request r = client_->Get();
   r.GroupVersion(options_.group, options_.version);
   if (!options_.ns.empty()) r.Namespace(options_.ns);
   r.Resource(options_.resource);
-  r.Accept(options_.format == WireFormat::kProtobuf ? kAcceptProtobuf : kAcceptJson);
+  r.Accept(AcceptFor(options_, watch));
   if (!o.label_selector.empty()) r.Param("labelSelector", o.label_selector);
   if (!o.field_selector.empty()) r.Param("fieldSelector", o.field_selector);
   // An empty resourceVersion is "most recent" and means the same whether sent or not; it is sent
@@ -137,7 +155,7 @@ const api::Codec& RestListWatchCore::CodecFor(absl::string_view content_type) co
 
 absl::StatusOr<DecodedList> RestListWatchCore::List(
     const ListOptions& options, const google::protobuf::Descriptor* item_type) const {
-  rest::Request r = NewRequest(options);
+  rest::Request r = NewRequest(options, /*watch=*/false);
   r.Timeout(options_.list_timeout);
   absl::StatusOr<rest::Result> result = r.Do();
   if (!result.ok()) return result.status();
@@ -146,9 +164,10 @@ absl::StatusOr<DecodedList> RestListWatchCore::List(
   const google::protobuf::Descriptor* d = decoded->message->GetDescriptor();
   const google::protobuf::FieldDescriptor* items = d->FindFieldByName("items");
   const google::protobuf::FieldDescriptor* metadata = d->FindFieldByName("metadata");
-  if (!decoded->kind->is_list() || items == nullptr || !items->is_repeated() ||
-      items->message_type() != item_type || metadata == nullptr ||
-      metadata->message_type() != api::meta::v1::ListMeta::descriptor()) {
+  // The shape decides, not the registry's list flag: meta.k8s.io/v1 PartialObjectMetadataList
+  // is registered as a plain kind (it is no resource's list), yet is exactly such a list.
+  if (items == nullptr || !items->is_repeated() || items->message_type() != item_type ||
+      metadata == nullptr || metadata->message_type() != api::meta::v1::ListMeta::descriptor()) {
     return absl::InvalidArgumentError(absl::StrCat("LIST ", options_.resource, " returned ",
                                                    decoded->kind->kind, ", not a list of ",
                                                    item_type->name()));
@@ -174,7 +193,8 @@ void RestListWatchCore::ReleaseItems(
 absl::StatusOr<std::shared_ptr<WatchQueue>> RestListWatchCore::Watch(
     const ListOptions& options) const {
   auto queue = std::make_shared<WatchQueue>(options_.watch_queue_capacity);
-  absl::StatusOr<std::shared_ptr<rest::WatchCall>> call = NewRequest(options).Watch(queue);
+  absl::StatusOr<std::shared_ptr<rest::WatchCall>> call =
+      NewRequest(options, /*watch=*/true).Watch(queue);
   if (!call.ok()) return call.status();
   queue->SetCall(*std::move(call));
   return queue;

@@ -52,6 +52,12 @@ struct RestListerWatcherOptions {
   size_t watch_queue_capacity = 256;
   // Bound on one LIST page request (Stop() does not cancel a LIST in flight).
   absl::Duration list_timeout = absl::Minutes(1);
+  // Ask for metadata only: LIST with `Accept: ...;as=PartialObjectMetadataList;g=meta.k8s.io;
+  // v=v1` and WATCH with `as=PartialObjectMetadata` (protobuf, or JSON for kJson), with no plain
+  // fallback, so a server that cannot convert answers 406 instead of full objects. Set
+  // automatically by RestListerWatcher<meta::v1::PartialObjectMetadata>; works for any resource,
+  // including ones without a generated type.
+  bool metadata_only = false;
 };
 
 namespace internal {
@@ -121,7 +127,7 @@ class RestListWatchCore {
   const RestListerWatcherOptions& options() const { return options_; }
 
  private:
-  rest::Request NewRequest(const ListOptions& options) const;
+  rest::Request NewRequest(const ListOptions& options, bool watch) const;
   const api::Codec& CodecFor(absl::string_view content_type) const;
 
   const std::shared_ptr<rest::RestClient> client_;

@@ -76,6 +76,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       }
     } else if (arg == "--until-synced") {
       flags.until_synced = true;
+    } else if (arg == "--metadata-only") {
+      flags.metadata_only = true;
     } else if (arg == "-A" || arg == "--all-namespaces") {
       flags.all_namespaces = true;
     } else if (absl::StartsWith(arg, "-") && arg != "-") {

@@ -108,6 +108,19 @@ TEST_F(KubecppTest, WatchPrintsOneLinePerCachedObject) {
   EXPECT_FALSE(absl::StrContains(run.output, "ADDED kube-system")) << run.output;
 }
 
+// clusterroles have no generated type in kubecpp: found through discovery, watched as
+// PartialObjectMetadata.
+TEST_F(KubecppTest, WatchMetadataOnlyOfAResourceWithoutAType) {
+  ToolRun run = Kubecpp(
+      "watch clusterrole --metadata-only -l kubernetes.io/bootstrapping=rbac-defaults --timeout 1");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "ADDED cluster-admin ")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "synced ")) << run.output;
+  run = Kubecpp("watch flurbs --metadata-only");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "no resource \"flurbs\"")) << run.output;
+}
+
 TEST_F(KubecppTest, UnknownResourceIsAClearError) {
   ToolRun run = Kubecpp("get flurbs");
   EXPECT_EQ(run.exit_code, 1) << run.output;

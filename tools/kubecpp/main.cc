@@ -5,6 +5,7 @@
 //   kubecpp get RESOURCE [NAME] [-n NS|-A] [-o json|name]
 //                                      typed read over the protobuf wire, as a table
 //   kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout SECONDS]
+//                 [--metadata-only]
 //                                      an informer: one line per event (ADDED ns/name rv)
 //   kubecpp demo                       a short tour used by ./dev run
 //
@@ -29,6 +30,7 @@ constexpr char kUsage[] =
     "  raw VERB PATH [-f FILE|-]             one request, the body to stdout\n"
     "  get RESOURCE [NAME] [-A] [-o json|name]  read built-in kinds over the protobuf wire\n"
     "  watch RESOURCE [-l SEL] [--until-synced] [--timeout S]  an informer's events\n"
+    "        [--metadata-only]               metadata only, any resource (found by discovery)\n"
     "  demo                                  a short tour of the library\n";
 
 int Main(int argc, char** argv) {

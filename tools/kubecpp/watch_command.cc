@@ -26,6 +26,7 @@
 #include "client/api/core/v1/pod.pb.h"
 #include "client/api/core/v1/service.pb.h"
 #include "client/api/json_format.h"
+#include "client/api/meta/v1/discovery.pb.h"
 #include "client/api/meta/v1/meta.pb.h"
 #include "client/api/protobuf_codec.h"
 #include "client/api/registry.h"
@@ -104,13 +105,71 @@ absl::Status WatchKind(const Session& session, const api::KindInfo& kind, const 
   return absl::OkStatus();
 }
 
+// DiscoverResource finds `name` ("clusterroles", "clusterrole", "ClusterRole", a short name, or
+// any of these with ".GROUP") in the server's discovery documents: the core group first, then
+// each group's preferred version. For resources kubecpp has no generated type for.
+absl::StatusOr<api::KindInfo> DiscoverResource(const Session& session, absl::string_view name) {
+  std::string wanted = absl::AsciiStrToLower(name);
+  std::string group;
+  bool group_given = false;
+  if (size_t dot = wanted.find('.'); dot != std::string::npos) {
+    group = wanted.substr(dot + 1);
+    group_given = true;
+    wanted.resize(dot);
+  }
+  api::ProtobufCodec codec(api::DefaultRegistry());
+  std::vector<std::pair<std::string, std::string>> versions;  // (group, version)
+  if (!group_given || group.empty()) versions.emplace_back("", "v1");
+  absl::StatusOr<std::string> groups_body = Get(session, "/apis", kProtobuf);
+  if (!groups_body.ok()) return groups_body.status();
+  api::meta::v1::APIGroupList groups;
+  if (absl::Status s = codec.DecodeInto(*groups_body, &groups); !s.ok()) return s;
+  for (const api::meta::v1::APIGroup& g : groups.groups()) {
+    if (group_given && g.name() != group) continue;
+    versions.emplace_back(g.name(), g.preferredversion().version());
+  }
+  for (const auto& [g, v] : versions) {
+    std::string path = g.empty() ? "/api/v1" : absl::StrCat("/apis/", g, "/", v);
+    absl::StatusOr<std::string> body = Get(session, path, kProtobuf);
+    if (!body.ok()) continue;  // an aggregated group that is down hides only itself
+    api::meta::v1::APIResourceList list;
+    if (!codec.DecodeInto(*body, &list).ok()) continue;
+    for (const api::meta::v1::APIResource& r : list.resources()) {
+      if (absl::StrContains(r.name(), '/')) continue;  // subresource
+      bool match = r.name() == wanted || r.singularname() == wanted ||
+                   absl::AsciiStrToLower(r.kind()) == wanted;
+      for (const std::string& s : r.shortnames()) match = match || s == wanted;
+      if (!match) continue;
+      api::KindInfo kind;
+      kind.group = g;
+      kind.version = v;
+      kind.kind = r.kind();
+      kind.resource = r.name();
+      kind.namespaced = r.namespaced();
+      return kind;
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("the server has no resource \"", name, "\""));
+}
+
+// WatchMetadataOnly watches meta.k8s.io/v1 PartialObjectMetadata of any resource.
+absl::Status WatchMetadataOnly(const Flags& flags) {
+  absl::StatusOr<Session> session = Connect(flags);
+  if (!session.ok()) return session.status();
+  absl::StatusOr<api::KindInfo> kind = DiscoverResource(*session, flags.args[1]);
+  if (!kind.ok()) return kind.status();
+  return WatchKind<api::meta::v1::PartialObjectMetadata>(*session, *kind, flags);
+}
+
 }  // namespace
 
 absl::Status WatchCommand(const Flags& flags) {
   if (flags.args.size() != 2) {
     return absl::InvalidArgumentError(
-        "usage: kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout S]");
+        "usage: kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout S] "
+        "[--metadata-only]");
   }
+  if (flags.metadata_only) return WatchMetadataOnly(flags);
   absl::StatusOr<const api::KindInfo*> kind = FindKind(flags.args[1]);
   if (!kind.ok()) return kind.status();
   absl::StatusOr<Session> session = Connect(flags);

@@ -48,6 +48,12 @@ absl::StatusOr<Environment> ParseEnvFile(absl::string_view dir, absl::string_vie
     }
     *f.out = it->second;
   }
+  for (const Field& f : {Field{"KUBECPP_TESTENV_ETCD_URL", &env.etcd_url},
+                         Field{"KUBECPP_TESTENV_CTL", &env.ctl_binary},
+                         Field{"KUBECPP_TESTENV_ETCD_BINARY", &env.etcd_binary},
+                         Field{"KUBECPP_TESTENV_APISERVER_BINARY", &env.apiserver_binary}}) {
+    if (auto it = values.find(f.key); it != values.end()) *f.out = it->second;
+  }
   absl::string_view hostport = env.server;
   if (!absl::ConsumePrefix(&hostport, "https://")) {
     return absl::FailedPreconditionError(absl::StrCat("testenv server is not https: ", env.server));
@@ -70,6 +76,11 @@ absl::StatusOr<Environment> Load() {
     return absl::FailedPreconditionError(absl::StrCat(
         "this test needs the real kube-apiserver but KUBECPP_TESTENV_DIR is unset; ", kHowToStart));
   }
+  return LoadDir(dir);
+}
+
+absl::StatusOr<Environment> LoadDir(absl::string_view dir_view) {
+  const std::string dir(dir_view);
   std::ifstream in(absl::StrCat(dir, "/env"));
   if (!in) {
     return absl::FailedPreconditionError(absl::StrCat("no testenv control plane in ", dir, " (",

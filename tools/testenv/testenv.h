@@ -30,10 +30,19 @@ struct Environment {
   std::string admin_key_file;
   std::string kubeconfig;          // DIR/kubeconfig (admin)
   std::string limited_kubeconfig;  // DIR/kubeconfig-limited
+  // Optional (absent from env files of older testenvs): etcd's client URL and the binaries that
+  // run this control plane, which private_control_plane.h uses to start a private one.
+  std::string etcd_url;
+  std::string ctl_binary;  // testenvctl
+  std::string etcd_binary;
+  std::string apiserver_binary;
 };
 
 // Parses the KEY=VALUE lines of DIR/env.
 absl::StatusOr<Environment> ParseEnvFile(absl::string_view dir, absl::string_view contents);
+
+// Loads the environment whose env file is in `dir`.
+absl::StatusOr<Environment> LoadDir(absl::string_view dir);
 
 // Loads the environment named by KUBECPP_TESTENV_DIR. FailedPrecondition, with instructions,
 // when the variable is unset or the directory holds no running control plane's env file.

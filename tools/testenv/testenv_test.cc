@@ -26,6 +26,22 @@ TEST(ParseEnvFile, ReadsEveryField) {
   EXPECT_EQ(env->limited_kubeconfig, "/tmp/x/kubeconfig-limited");
 }
 
+TEST(ParseEnvFile, BinariesAreOptional) {
+  absl::StatusOr<Environment> env = ParseEnvFile("/tmp/x", kEnv);
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(env->ctl_binary, "");
+  env = ParseEnvFile("/tmp/x", std::string(kEnv) +
+                                   "KUBECPP_TESTENV_CTL=/c/testenvctl\n"
+                                   "KUBECPP_TESTENV_ETCD_BINARY=/c/etcd\n"
+                                   "KUBECPP_TESTENV_APISERVER_BINARY=/c/kube-apiserver\n"
+                                   "KUBECPP_TESTENV_ETCD_URL=http://127.0.0.1:2379\n");
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(env->ctl_binary, "/c/testenvctl");
+  EXPECT_EQ(env->etcd_binary, "/c/etcd");
+  EXPECT_EQ(env->apiserver_binary, "/c/kube-apiserver");
+  EXPECT_EQ(env->etcd_url, "http://127.0.0.1:2379");
+}
+
 TEST(ParseEnvFile, MissingFieldIsAnError) {
   absl::StatusOr<Environment> env = ParseEnvFile("/tmp/x", "KUBECPP_TESTENV_SERVER=https://a:1\n");
   EXPECT_EQ(env.status().code(), absl::StatusCode::kFailedPrecondition);

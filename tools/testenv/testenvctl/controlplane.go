@@ -148,6 +148,9 @@ func status(dir string) error {
 
 type testEnv struct {
 	Dir, KubeVersion, Server, CAFile, AdminToken, LimitedToken, AdminCert, AdminKey string
+	// Where etcd answers, and the binaries that run this control plane: a test that needs a
+	// private control plane (to restart it) starts one with `Ctl serve` and these binaries.
+	EtcdURL, Ctl, EtcdBinary, ApiserverBinary string
 }
 
 func (e testEnv) lines() string {
@@ -160,6 +163,10 @@ func (e testEnv) lines() string {
 		"KUBECPP_TESTENV_LIMITED_TOKEN=" + e.LimitedToken,
 		"KUBECPP_TESTENV_ADMIN_CERT=" + e.AdminCert,
 		"KUBECPP_TESTENV_ADMIN_KEY=" + e.AdminKey,
+		"KUBECPP_TESTENV_ETCD_URL=" + e.EtcdURL,
+		"KUBECPP_TESTENV_CTL=" + e.Ctl,
+		"KUBECPP_TESTENV_ETCD_BINARY=" + e.EtcdBinary,
+		"KUBECPP_TESTENV_APISERVER_BINARY=" + e.ApiserverBinary,
 		"KUBECONFIG=" + filepath.Join(e.Dir, "kubeconfig"),
 	}, "\n") + "\n"
 }
@@ -183,6 +190,8 @@ func readEnv(dir string) (testEnv, error) {
 		CAFile: values["KUBECPP_TESTENV_CA_FILE"], AdminToken: values["KUBECPP_TESTENV_ADMIN_TOKEN"],
 		LimitedToken: values["KUBECPP_TESTENV_LIMITED_TOKEN"],
 		AdminCert:    values["KUBECPP_TESTENV_ADMIN_CERT"], AdminKey: values["KUBECPP_TESTENV_ADMIN_KEY"],
+		EtcdURL: values["KUBECPP_TESTENV_ETCD_URL"], Ctl: values["KUBECPP_TESTENV_CTL"],
+		EtcdBinary: values["KUBECPP_TESTENV_ETCD_BINARY"], ApiserverBinary: values["KUBECPP_TESTENV_APISERVER_BINARY"],
 	}, scanner.Err()
 }
 
@@ -289,6 +298,132 @@ func checkReady(env testEnv, timeout time.Duration, alive func() error) error {
 	}
 }
 
+// plan is everything needed to start (and restart) one control plane: its files are written,
+// its ports chosen; the processes are not started yet.
+type plan struct {
+	dir                     string
+	env                     testEnv
+	etcd, apiserver         component
+	etcdArgs, apiserverArgs []string
+}
+
+// components lists the processes in start order (etcd first).
+func (p *plan) components() []struct {
+	c    component
+	args []string
+} {
+	return []struct {
+		c    component
+		args []string
+	}{{p.etcd, p.etcdArgs}, {p.apiserver, p.apiserverArgs}}
+}
+
+// newPlan writes certificates, keys and tokens into dir (wiping old etcd data) and picks ports.
+func newPlan(dir, etcdBinary, apiserverBinary, kubeVersion string) (*plan, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "etcd-data")); err != nil {
+		return nil, err
+	}
+
+	ca, caPEM, err := newCA()
+	if err != nil {
+		return nil, err
+	}
+	servingCert, servingKey, err := ca.issue("kube-apiserver", nil, true)
+	if err != nil {
+		return nil, err
+	}
+	adminCert, adminKey, err := ca.issue(adminUser, []string{"system:masters"}, false)
+	if err != nil {
+		return nil, err
+	}
+	saPub, saKey, err := newServiceAccountKey()
+	if err != nil {
+		return nil, err
+	}
+	adminToken, limitedToken := randomToken(), randomToken()
+	// token,user,uid,"group1,group2": the admin is in system:masters; the limited user only in
+	// system:authenticated (added by the apiserver), so RBAC denies it almost everything.
+	tokens := fmt.Sprintf("%s,%s,uid-admin,\"system:masters\"\n%s,%s,uid-limited\n",
+		adminToken, adminUser, limitedToken, limitedUser)
+	if err := writeFiles(dir, map[string][]byte{
+		"ca.crt": caPEM, "apiserver.crt": servingCert, "apiserver.key": servingKey,
+		"admin.crt": adminCert, "admin.key": adminKey,
+		"sa.pub": saPub, "sa.key": saKey, "tokens.csv": []byte(tokens),
+	}); err != nil {
+		return nil, err
+	}
+
+	etcdPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	peerPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	apiPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
+	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
+	path := func(name string) string { return filepath.Join(dir, name) }
+	self, _ := os.Executable()
+	return &plan{
+		dir:       dir,
+		etcd:      component{"etcd", etcdBinary},
+		apiserver: component{"kube-apiserver", apiserverBinary},
+		env: testEnv{
+			Dir: dir, KubeVersion: kubeVersion, Server: fmt.Sprintf("https://127.0.0.1:%d", apiPort), CAFile: path("ca.crt"),
+			AdminToken: adminToken, LimitedToken: limitedToken,
+			AdminCert: path("admin.crt"), AdminKey: path("admin.key"),
+			EtcdURL: etcdURL, Ctl: self, EtcdBinary: etcdBinary, ApiserverBinary: apiserverBinary,
+		},
+		etcdArgs: []string{
+			"--name=testenv",
+			"--data-dir=" + filepath.Join(dir, "etcd-data"),
+			"--listen-client-urls=" + etcdURL, "--advertise-client-urls=" + etcdURL,
+			"--listen-peer-urls=" + peerURL, "--initial-advertise-peer-urls=" + peerURL,
+			"--initial-cluster=testenv=" + peerURL,
+			// Test data is thrown away: skip fsync, which dominates etcd latency on shared disks.
+			"--unsafe-no-fsync",
+			"--log-level=warn",
+		},
+		apiserverArgs: []string{
+			"--etcd-servers=" + etcdURL,
+			"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+			fmt.Sprintf("--secure-port=%d", apiPort),
+			"--tls-cert-file=" + path("apiserver.crt"), "--tls-private-key-file=" + path("apiserver.key"),
+			"--client-ca-file=" + path("ca.crt"),
+			"--token-auth-file=" + path("tokens.csv"),
+			"--authorization-mode=RBAC",
+			"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+			"--service-account-key-file=" + path("sa.pub"),
+			"--service-account-signing-key-file=" + path("sa.key"),
+			"--service-cluster-ip-range=10.0.0.0/24",
+			"--allow-privileged=true",
+			// No controller-manager runs, so no namespace gets its default service account.
+			"--disable-admission-plugins=ServiceAccount",
+			"--cert-dir=" + path("certs"),
+			// The kubernetes service's endpoints would point at a loopback address, which the
+			// endpoint reconciler refuses; nothing in a test cluster routes to it anyway.
+			"--endpoint-reconciler-type=none",
+		},
+	}, nil
+}
+
+// writeClientFiles writes the kubeconfigs and the env file once the apiserver answers.
+func (p *plan) writeClientFiles() error {
+	return writeFiles(p.dir, map[string][]byte{
+		"kubeconfig":         kubeconfig(p.env.Server, p.env.CAFile, adminUser, p.env.AdminToken),
+		"kubeconfig-limited": kubeconfig(p.env.Server, p.env.CAFile, limitedUser, p.env.LimitedToken),
+		"env":                []byte(p.env.lines()),
+	})
+}
+
 func up(dir, etcdBinary, apiserverBinary, kubeVersion string, timeout time.Duration) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -306,103 +441,20 @@ func up(dir, etcdBinary, apiserverBinary, kubeVersion string, timeout time.Durat
 			return "", err
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.RemoveAll(filepath.Join(dir, "etcd-data")); err != nil {
-		return "", err
-	}
-
-	ca, caPEM, err := newCA()
+	p, err := newPlan(dir, etcdBinary, apiserverBinary, kubeVersion)
 	if err != nil {
 		return "", err
 	}
-	servingCert, servingKey, err := ca.issue("kube-apiserver", nil, true)
-	if err != nil {
-		return "", err
-	}
-	adminCert, adminKey, err := ca.issue(adminUser, []string{"system:masters"}, false)
-	if err != nil {
-		return "", err
-	}
-	saPub, saKey, err := newServiceAccountKey()
-	if err != nil {
-		return "", err
-	}
-	adminToken, limitedToken := randomToken(), randomToken()
-	// token,user,uid,"group1,group2": the admin is in system:masters; the limited user only in
-	// system:authenticated (added by the apiserver), so RBAC denies it almost everything.
-	tokens := fmt.Sprintf("%s,%s,uid-admin,\"system:masters\"\n%s,%s,uid-limited\n",
-		adminToken, adminUser, limitedToken, limitedUser)
-	if err := writeFiles(dir, map[string][]byte{
-		"ca.crt": caPEM, "apiserver.crt": servingCert, "apiserver.key": servingKey,
-		"admin.crt": adminCert, "admin.key": adminKey,
-		"sa.pub": saPub, "sa.key": saKey, "tokens.csv": []byte(tokens),
-	}); err != nil {
-		return "", err
-	}
-
-	etcdPort, err := freePort()
-	if err != nil {
-		return "", err
-	}
-	peerPort, err := freePort()
-	if err != nil {
-		return "", err
-	}
-	apiPort, err := freePort()
-	if err != nil {
-		return "", err
-	}
-	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
-	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
 	fail := func(err error) (string, error) {
 		if downErr := down(dir); downErr != nil {
 			err = errors.Join(err, downErr)
 		}
 		return "", err
 	}
-
-	if err := start(dir, component{"etcd", etcdBinary}, []string{
-		"--name=testenv",
-		"--data-dir=" + filepath.Join(dir, "etcd-data"),
-		"--listen-client-urls=" + etcdURL, "--advertise-client-urls=" + etcdURL,
-		"--listen-peer-urls=" + peerURL, "--initial-advertise-peer-urls=" + peerURL,
-		"--initial-cluster=testenv=" + peerURL,
-		// Test data is thrown away: skip fsync, which dominates etcd latency on shared disks.
-		"--unsafe-no-fsync",
-		"--log-level=warn",
-	}); err != nil {
-		return fail(err)
-	}
-	path := func(name string) string { return filepath.Join(dir, name) }
-	if err := start(dir, component{"kube-apiserver", apiserverBinary}, []string{
-		"--etcd-servers=" + etcdURL,
-		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		fmt.Sprintf("--secure-port=%d", apiPort),
-		"--tls-cert-file=" + path("apiserver.crt"), "--tls-private-key-file=" + path("apiserver.key"),
-		"--client-ca-file=" + path("ca.crt"),
-		"--token-auth-file=" + path("tokens.csv"),
-		"--authorization-mode=RBAC",
-		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file=" + path("sa.pub"),
-		"--service-account-signing-key-file=" + path("sa.key"),
-		"--service-cluster-ip-range=10.0.0.0/24",
-		"--allow-privileged=true",
-		// No controller-manager runs, so no namespace gets its default service account.
-		"--disable-admission-plugins=ServiceAccount",
-		"--cert-dir=" + path("certs"),
-		// The kubernetes service's endpoints would point at a loopback address, which the
-		// endpoint reconciler refuses; nothing in a test cluster routes to it anyway.
-		"--endpoint-reconciler-type=none",
-	}); err != nil {
-		return fail(err)
-	}
-
-	env := testEnv{
-		Dir: dir, KubeVersion: kubeVersion, Server: fmt.Sprintf("https://127.0.0.1:%d", apiPort), CAFile: path("ca.crt"),
-		AdminToken: adminToken, LimitedToken: limitedToken,
-		AdminCert: path("admin.crt"), AdminKey: path("admin.key"),
+	for _, c := range p.components() {
+		if err := start(dir, c.c, c.args); err != nil {
+			return fail(err)
+		}
 	}
 	alive := func() error {
 		for _, name := range []string{"etcd", "kube-apiserver"} {
@@ -412,14 +464,10 @@ func up(dir, etcdBinary, apiserverBinary, kubeVersion string, timeout time.Durat
 		}
 		return nil
 	}
-	if err := checkReady(env, timeout, alive); err != nil {
-		return fail(fmt.Errorf("%w (logs: %s, %s)", err, path("kube-apiserver.log"), path("etcd.log")))
+	if err := checkReady(p.env, timeout, alive); err != nil {
+		return fail(fmt.Errorf("%w (logs: %s, %s)", err, filepath.Join(dir, "kube-apiserver.log"), filepath.Join(dir, "etcd.log")))
 	}
-	if err := writeFiles(dir, map[string][]byte{
-		"kubeconfig":         kubeconfig(env.Server, env.CAFile, adminUser, adminToken),
-		"kubeconfig-limited": kubeconfig(env.Server, env.CAFile, limitedUser, limitedToken),
-		"env":                []byte(env.lines()),
-	}); err != nil {
+	if err := p.writeClientFiles(); err != nil {
 		return fail(err)
 	}
 	return kubeconfigPath, nil

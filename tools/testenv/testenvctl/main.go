@@ -13,6 +13,8 @@ import (
 func usage() {
 	fmt.Fprintf(os.Stderr, `usage:
   testenvctl up   --dir DIR --etcd PATH --kube-apiserver PATH [--kube-version V] [--timeout 120s]
+  testenvctl serve --dir DIR --etcd PATH --kube-apiserver PATH [--kube-version V] [--timeout 120s]
+      (a private control plane owned by the caller; commands on stdin, see serve.go)
   testenvctl down --dir DIR
   testenvctl status --dir DIR
   testenvctl get --dir DIR PATH
@@ -44,6 +46,11 @@ func main() {
 		if err == nil {
 			fmt.Println(kubeconfig)
 		}
+	case "serve":
+		if *etcd == "" || *apiserver == "" {
+			usage()
+		}
+		err = serve(*dir, *etcd, *apiserver, *kubeVersion, *timeout)
 	case "down":
 		err = down(*dir)
 	case "status":
