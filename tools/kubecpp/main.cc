@@ -6,6 +6,10 @@
 //                                      typed read over the protobuf wire, as a table
 //   kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout SECONDS]
 //                                      an informer: one line per event (ADDED ns/name rv)
+//   kubecpp watch ... --plugin FILE.so[=CONFIG] --index NAME[=VALUE]
+//                                      plugins in the informer; after sync, the index's keys
+//   kubecpp plugin inspect FILE.so[=CONFIG] [--sha256 D] [--plugin-dir DIR]
+//                                      what a plugin declares, or why it is refused
 //   kubecpp demo                       a short tour used by ./dev run
 //
 // Each command lives in its own file and is declared in commands.h; cli.h holds what they share.
@@ -29,6 +33,9 @@ constexpr char kUsage[] =
     "  raw VERB PATH [-f FILE|-]             one request, the body to stdout\n"
     "  get RESOURCE [NAME] [-A] [-o json|name]  read built-in kinds over the protobuf wire\n"
     "  watch RESOURCE [-l SEL] [--until-synced] [--timeout S]  an informer's events\n"
+    "        [--plugin FILE.so[=CONFIG]]... [--index NAME[=VALUE]]  with plugins; the index's "
+    "keys\n"
+    "  plugin inspect FILE.so[=CONFIG]       what a plugin declares, or why it is refused\n"
     "  demo                                  a short tour of the library\n";
 
 int Main(int argc, char** argv) {
@@ -48,6 +55,8 @@ int Main(int argc, char** argv) {
     status = GetCommand(*flags);
   } else if (command == "watch") {
     status = WatchCommand(*flags);
+  } else if (command == "plugin") {
+    status = PluginCommand(*flags);
   } else if (command == "demo") {
     status = DemoCommand(*flags);
   } else {
