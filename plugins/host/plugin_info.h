@@ -33,7 +33,13 @@ struct PluginInfo {
   uint32_t abi_major = 0;  // the ABI the plugin was built against
   uint32_t abi_minor = 0;
   bool concurrent_calls = false;  // KUBE_PLUGIN_FLAG_CONCURRENT_CALLS
+  bool has_init = false;          // the plugin-wide init/shutdown functions it provides
+  bool has_shutdown = false;      // (create, destroy and index/transform are always there)
   std::string source;             // the file it came from (real path), or what Bind was told
+  // sha256: the SHA-256 of the file as 64 lowercase hex digits (PluginLoader always computes
+  // it, pinned or not); empty for a library bound from an entry function in memory. With the
+  // source and the instance config it makes a plugin index's or transform's identity.
+  std::string sha256;
 };
 
 // PluginLimits bound what one plugin call may hand the host.

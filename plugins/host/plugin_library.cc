@@ -223,6 +223,7 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Bind(
     return absl::Status(info.status().code(),
                         absl::StrCat("plugin ", source, ": ", info.status().message()));
   }
+  info->sha256 = options.sha256;
   // The library exists before init so that init's log context is the library's own. Until init
   // succeeds it has no unload action: on failure the caller still owns the handle.
   auto library = std::make_shared<PluginLibrary>(PrivateTag{}, api, *std::move(info),

@@ -46,6 +46,7 @@ class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
   struct BindOptions {
     PluginLimits limits;
     PluginLogSink log_sink;  // empty: StderrPluginLogSink()
+    std::string sha256;      // the file's digest, copied into info().sha256
   };
 
   // Bind calls `entry` with the host's callback table, checks the handshake (ABI major equal,

@@ -196,10 +196,11 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLoader::Load(
   }
   if (absl::Status elf = CheckElfSharedObject(fd.get(), *real); !elf.ok()) return elf;
 
-  // 4: the pinned digest, read through the descriptor just checked.
+  // 4: the digest, read through the descriptor just checked: compared with the pin, and
+  // recorded in the library's info (plugin identities carry it).
+  absl::StatusOr<std::string> digest = internal::Sha256HexOfFile(fd.get());
+  if (!digest.ok()) return digest.status();
   if (!pinned.empty()) {
-    absl::StatusOr<std::string> digest = internal::Sha256HexOfFile(fd.get());
-    if (!digest.ok()) return digest.status();
     if (*digest != pinned) {
       return absl::PermissionDeniedError(
           absl::StrCat("plugin ", *real, ": SHA-256 is ", *digest, ", but ", pinned, " is pinned"));
@@ -259,7 +260,7 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLoader::Load(
     }
   };
   absl::StatusOr<std::shared_ptr<const PluginLibrary>> library = PluginLibrary::Bind(
-      entry, *real, PluginLibrary::BindOptions{options_.limits, options_.log_sink},
+      entry, *real, PluginLibrary::BindOptions{options_.limits, options_.log_sink, *digest},
       std::move(unload));
   if (!library.ok()) {
     dlclose(handle);

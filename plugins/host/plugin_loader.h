@@ -11,8 +11,9 @@
 //      symlinks on both sides, so a symlink cannot escape (PermissionDenied); the file is not
 //      writable by group or others (PermissionDenied);
 //   3. it is a regular file and an ELF shared object (InvalidArgument otherwise);
-//   4. with LoadOptions::sha256 set: the file's SHA-256 equals it (PermissionDenied, with both
-//      digests in the message);
+//   4. the file's SHA-256 is computed (always: it is recorded in PluginInfo::sha256); with
+//      LoadOptions::sha256 set it must equal the pin (PermissionDenied, with both digests in the
+//      message);
 //   5. dlopen(RTLD_NOW | RTLD_LOCAL) succeeds (InvalidArgument with the loader's reason, e.g. an
 //      unresolved symbol), and the file itself exports kube_plugin_entry (InvalidArgument);
 //   6. the handshake (PluginLibrary::Bind): FailedPrecondition listing each mismatched field;

@@ -71,6 +71,8 @@ TEST(PluginLoaderTest, LoadsAPluginAndIndexes) {
   EXPECT_EQ((*library)->info().name, "raw-errors");
   EXPECT_EQ((*library)->info().description, "misbehaves on request");
   EXPECT_EQ((*library)->info().source, fs::canonical(Testdata("raw_errors")).string());
+  EXPECT_THAT((*library)->info().sha256, ::testing::MatchesRegex("[0-9a-f]{64}"))
+      << "the digest is recorded unpinned too";
   auto index = (*library)->NewIndexFunction("cfg");
   ASSERT_TRUE(index.ok()) << index.status();
   EXPECT_EQ((*index)->name(), "raw-errors");
@@ -383,7 +385,10 @@ std::string DigestOf(const std::string& path) {
 TEST(PluginLoaderPinTest, MatchingDigestLoads) {
   const std::string path = Testdata("raw_errors");
   std::string digest = DigestOf(path);
-  EXPECT_TRUE(NewLoader()->Load(path, {.sha256 = digest}).ok());
+  absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
+      NewLoader()->Load(path, {.sha256 = digest});
+  ASSERT_TRUE(library.ok()) << library.status();
+  EXPECT_EQ((*library)->info().sha256, digest);
   for (char& c : digest) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   EXPECT_TRUE(NewLoader()->Load(path, {.sha256 = digest}).ok());
 }

@@ -80,6 +80,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       flags.metadata_only = true;
     } else if (arg == "-A" || arg == "--all-namespaces") {
       flags.all_namespaces = true;
+    } else if (IsPluginFlag(arg)) {  // plugin_flags.cc
+      if (absl::Status s = ParsePluginFlag(arg, value, flags.plugin); !s.ok()) v = s;
     } else if (absl::StartsWith(arg, "-") && arg != "-") {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg));
     } else {

@@ -14,6 +14,7 @@
 #include "client/config/loader.h"
 #include "client/transport/transport.h"
 #include "google/protobuf/message.h"
+#include "tools/kubecpp/plugin_flags.h"
 
 namespace kube::tool {
 
@@ -32,6 +33,7 @@ struct Flags {
   bool metadata_only = false;  // watch: PartialObjectMetadata of any resource (via discovery)
   int timeout_seconds = 0;  // watch: stop after this long; 0 = until interrupted
   std::vector<std::string> args;
+  PluginFlags plugin;  // --plugin, --index, --index-value, --sha256, --plugin-dir
 };
 
 // ParseFlags reads the global and per-command flags; positional words land in `args`.

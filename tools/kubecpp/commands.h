@@ -12,6 +12,7 @@ absl::Status RawCommand(const Flags& flags);      // basic_commands.cc
 absl::Status DemoCommand(const Flags& flags);     // basic_commands.cc
 absl::Status GetCommand(const Flags& flags);      // get_command.cc
 absl::Status WatchCommand(const Flags& flags);    // watch_command.cc
+absl::Status PluginCommand(const Flags& flags);   // plugin_command.cc
 
 }  // namespace kube::tool
 

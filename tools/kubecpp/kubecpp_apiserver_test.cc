@@ -1,17 +1,24 @@
 // Runs the kubecpp binary against the real apiserver with the testenv kubeconfig and checks what
 // a user would see.
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "boost/json.hpp"
 #include "gtest/gtest.h"
 #include "tools/testenv/testenv.h"
 
@@ -49,9 +56,173 @@ class KubecppTest : public ::testing::Test {
     return run;
   }
 
+  // Runfile: the absolute path of a data dependency.
+  static std::string Runfile(const std::string& path) {
+    return absl::StrCat(std::getenv("TEST_SRCDIR"), "/", std::getenv("TEST_WORKSPACE"), "/", path);
+  }
+
+  // Post creates an object from JSON through `kubecpp raw POST`.
+  ToolRun Post(const std::string& path, const std::string& json) {
+    const std::string file = absl::StrCat(std::getenv("TEST_TMPDIR"), "/post-", ++posts_, ".json");
+    std::ofstream(file) << json;
+    return Kubecpp(absl::StrCat("raw POST ", path, " -f ", file));
+  }
+
   testenv::Environment env_;
   std::string binary_;
+  int posts_ = 0;
 };
+
+// Lines splits a tool's output into its non-empty lines.
+std::vector<std::string> Lines(const std::string& output) {
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    if (!line.empty()) lines.emplace_back(line);
+  }
+  return lines;
+}
+
+// PluginWatchTest works in a namespace of its own, with pods bound to nodes directly
+// (spec.nodeName; no scheduler or kubelet runs, the apiserver accepts it and the pods stay
+// Pending).
+class PluginWatchTest : public KubecppTest {
+ protected:
+  void SetUp() override {
+    KubecppTest::SetUp();
+    if (HasFatalFailure()) return;
+    ns_ =
+        absl::StrCat("kubecpp-plugins-", getpid(), "-", absl::ToUnixMicros(absl::Now()) % 1000000);
+    ToolRun created =
+        Post("/api/v1/namespaces",
+             absl::StrCat(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":")", ns_,
+                          R"("}})"));
+    ASSERT_EQ(created.exit_code, 0) << created.output;
+  }
+  void TearDown() override {
+    if (ns_.empty()) return;
+    // No kubelet runs to finish a graceful deletion of a bound pod, and no namespace
+    // controller empties a deleted namespace: delete the pods at once, then the namespace.
+    (void)Kubecpp(
+        absl::StrCat("raw DELETE '/api/v1/namespaces/", ns_, "/pods?gracePeriodSeconds=0'"));
+    (void)Kubecpp(absl::StrCat("raw DELETE /api/v1/namespaces/", ns_));
+  }
+  void CreatePod(const std::string& name, const std::string& node) {
+    ToolRun run =
+        Post(absl::StrCat("/api/v1/namespaces/", ns_, "/pods"),
+             absl::StrCat(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")", name,
+                          R"("},"spec":{)",
+                          node.empty() ? "" : absl::StrCat(R"("nodeName":")", node, R"(",)"),
+                          R"("containers":[{"name":"c","image":"busybox"}]}})"));
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+  }
+  // ListOnNode: "ns/name" of the pods a fresh LIST with fieldSelector spec.nodeName=NODE returns.
+  std::vector<std::string> ListOnNode(const std::string& node) {
+    ToolRun run = Kubecpp(absl::StrCat("raw GET '/api/v1/namespaces/", ns_,
+                                       "/pods?fieldSelector=spec.nodeName%3D", node, "'"));
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    std::vector<std::string> keys;
+    boost::system::error_code error;
+    boost::json::value list = boost::json::parse(run.output, error);
+    EXPECT_FALSE(error) << run.output;
+    if (error) return keys;
+    for (const boost::json::value& item : list.at("items").as_array()) {
+      const auto& meta = item.at("metadata");
+      keys.push_back(absl::StrCat(std::string(meta.at("namespace").as_string()), "/",
+                                  std::string(meta.at("name").as_string())));
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
+
+  std::string ns_;
+};
+
+// The acceptance case: `kubecpp watch pods --plugin libpods_by_node.so --index by-node=X`
+// answers "pods on node X" from the informer's cache, matching a fresh field-selector LIST.
+TEST_F(PluginWatchTest, PodsByNodeIndexMatchesAFieldSelectorList) {
+  CreatePod("web-0", "node-a");
+  CreatePod("web-1", "node-b");
+  CreatePod("web-2", "node-a");
+  CreatePod("pending", "");
+  const std::string plugin = Runfile("plugins/examples/libpods_by_node.so");
+  for (const std::string node : {"node-a", "node-b", "node-c"}) {
+    SCOPED_TRACE(node);
+    ToolRun run = Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin ", plugin,
+                                       " --index pods-by-node=", node, " --timeout 30"));
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    std::vector<std::string> from_cache;
+    for (const std::string& line : Lines(run.output)) {
+      if (absl::StartsWith(line, ns_ + "/")) from_cache.push_back(line);
+    }
+    EXPECT_EQ(from_cache, ListOnNode(node)) << run.output;
+  }
+  EXPECT_EQ(ListOnNode("node-a"), (std::vector<std::string>{ns_ + "/web-0", ns_ + "/web-2"}));
+
+  // Without a value: every (node, pod) pair; --index-value is the long form of NAME=VALUE.
+  ToolRun all = Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin=", plugin,
+                                     " --index pods-by-node --timeout 30"));
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_TRUE(absl::StrContains(all.output, absl::StrCat("node-a ", ns_, "/web-0\n")))
+      << all.output;
+  EXPECT_TRUE(absl::StrContains(all.output, absl::StrCat("node-a ", ns_, "/web-2\n")))
+      << all.output;
+  EXPECT_TRUE(absl::StrContains(all.output, absl::StrCat("node-b ", ns_, "/web-1\n")))
+      << all.output;
+  EXPECT_FALSE(absl::StrContains(all.output, "pending")) << all.output;
+  ToolRun long_form = Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin ", plugin,
+                                           " --index pods-by-node --index-value node-b"));
+  ASSERT_EQ(long_form.exit_code, 0) << long_form.output;
+  EXPECT_TRUE(absl::StrContains(long_form.output, absl::StrCat("\n", ns_, "/web-1\n")))
+      << long_form.output;
+}
+
+// A transform and an index in one informer; the built-in namespace index is there too.
+TEST_F(PluginWatchTest, TransformAndIndexTogether) {
+  CreatePod("web-0", "node-a");
+  ToolRun run = Kubecpp(
+      absl::StrCat("watch pods -n ", ns_, " --plugin ",
+                   Runfile("plugins/examples/libstrip_metadata.so"), "='example.com/*' --plugin ",
+                   Runfile("plugins/examples/libpods_by_node.so"), " --index namespace=", ns_));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, absl::StrCat("\n", ns_, "/web-0\n"))) << run.output;
+}
+
+TEST_F(PluginWatchTest, PluginFailuresAreClearAndPerObjectErrorsAreWarnings) {
+  CreatePod("web-0", "node-a");
+  CreatePod("bad-0", "node-a");
+  // Refused at load: a clear error, exit code 1, no informer output.
+  ToolRun refused =
+      Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin ",
+                           Runfile("plugins/host/testdata/libabi_major_2.so"), " --index x"));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(absl::StrContains(refused.output, "abi_major: plugin built against ABI 2.1"))
+      << refused.output;
+  ToolRun bad_config = Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin ",
+                                            Runfile("plugins/examples/libpods_by_node.so"),
+                                            "=unexpected --index pods-by-node"));
+  EXPECT_EQ(bad_config.exit_code, 1) << bad_config.output;
+  EXPECT_TRUE(absl::StrContains(bad_config.output, "pods-by-node takes no config"))
+      << bad_config.output;
+  ToolRun unknown_index = Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin ",
+                                               Runfile("plugins/examples/libpods_by_node.so"),
+                                               " --index by-node=node-a"));
+  EXPECT_EQ(unknown_index.exit_code, 1) << unknown_index.output;
+  EXPECT_TRUE(absl::StrContains(unknown_index.output,
+                                "no index \"by-node\"; this informer has: namespace, pods-by-node"))
+      << unknown_index.output;
+
+  // An index function failing for one object: a warning, the rest of the answer is right.
+  ToolRun partial = Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin ",
+                                         Runfile("plugins/host/testdata/libindex_fails.so"),
+                                         " --index index-fails"));
+  EXPECT_EQ(partial.exit_code, 0) << partial.output;
+  EXPECT_TRUE(absl::StrContains(
+      partial.output, absl::StrCat("warning: index \"index-fails\" failed for ", ns_, "/bad-0")))
+      << partial.output;
+  EXPECT_TRUE(absl::StrContains(partial.output, absl::StrCat("web-0 ", ns_, "/web-0\n")))
+      << partial.output;
+  EXPECT_TRUE(absl::StrContains(partial.output, "synced 2 pods")) << partial.output;
+}
 
 TEST_F(KubecppTest, VersionShowsTheServerVersion) {
   ToolRun run = Kubecpp("version");

@@ -7,6 +7,10 @@
 //   kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout SECONDS]
 //                 [--metadata-only]
 //                                      an informer: one line per event (ADDED ns/name rv)
+//   kubecpp watch ... --plugin FILE.so[=CONFIG] --index NAME[=VALUE]
+//                                      plugins in the informer; after sync, the index's keys
+//   kubecpp plugin inspect FILE.so[=CONFIG] [--sha256 D] [--plugin-dir DIR]
+//                                      what a plugin declares, or why it is refused
 //   kubecpp demo                       a short tour used by ./dev run
 //
 // Each command lives in its own file and is declared in commands.h; cli.h holds what they share.
@@ -31,6 +35,9 @@ constexpr char kUsage[] =
     "  get RESOURCE [NAME] [-A] [-o json|name]  read built-in kinds over the protobuf wire\n"
     "  watch RESOURCE [-l SEL] [--until-synced] [--timeout S]  an informer's events\n"
     "        [--metadata-only]               metadata only, any resource (found by discovery)\n"
+    "        [--plugin FILE.so[=CONFIG]]... [--index NAME[=VALUE]]  with plugins; the index's "
+    "keys\n"
+    "  plugin inspect FILE.so[=CONFIG]       what a plugin declares, or why it is refused\n"
     "  demo                                  a short tour of the library\n";
 
 int Main(int argc, char** argv) {
@@ -50,6 +57,8 @@ int Main(int argc, char** argv) {
     status = GetCommand(*flags);
   } else if (command == "watch") {
     status = WatchCommand(*flags);
+  } else if (command == "plugin") {
+    status = PluginCommand(*flags);
   } else if (command == "demo") {
     status = DemoCommand(*flags);
   } else {

@@ -1,5 +1,3 @@
-#include "tools/kubecpp/commands.h"
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -36,6 +34,8 @@
 #include "client/transport/transport.h"
 #include "google/protobuf/message.h"
 #include "informers/rest_lister_watcher.h"
+#include "tools/kubecpp/commands.h"
+#include "tools/kubecpp/watch_plugins.h"
 
 namespace kube::tool {
 
@@ -53,6 +53,8 @@ absl::Status WatchKind(const Session& session, const api::KindInfo& kind, const 
   if (!lister_watcher.ok()) return lister_watcher.status();
   informers::SharedInformerOptions<T> options;
   options.reflector.label_selector = flags.selector;
+  absl::StatusOr<WatchPlugins> plugins = AddWatchPlugins(flags.plugin, kind, options);
+  if (!plugins.ok()) return plugins.status();
   auto informer = informers::SharedIndexInformer<T>::Create(lister_watcher->get(), options);
   if (!informer.ok()) return informer.status();
   absl::Status last_error;
@@ -64,7 +66,7 @@ absl::Status WatchKind(const Session& session, const api::KindInfo& kind, const 
   });
   // Handler callbacks run one at a time on the registration's own thread.
   auto print = [&](absl::string_view type, const T& object) {
-    if (flags.until_synced) return;
+    if (flags.until_synced || !flags.plugin.index.empty()) return;
     const auto& meta = object.metadata();
     std::cout << type << " "
               << (meta.namespace_().empty() ? "" : absl::StrCat(meta.namespace_(), "/"))
@@ -94,6 +96,11 @@ absl::Status WatchKind(const Session& session, const api::KindInfo& kind, const 
   size_t cached = (*informer)->GetIndexer().Size();
   std::cerr << "synced " << cached << " " << kind.resource << " at resourceVersion "
             << (*informer)->LastSyncResourceVersion() << "\n";
+  if (!flags.plugin.index.empty()) {  // --index: answer from the cache (watch_plugins.h)
+    absl::Status printed = PrintIndexQuery(flags.plugin, (*informer)->GetIndexer());
+    (*informer)->Shutdown();
+    return printed;
+  }
   if (flags.until_synced) {
     std::cout << cached << std::endl;
   } else if (flags.timeout_seconds > 0) {
@@ -167,7 +174,7 @@ absl::Status WatchCommand(const Flags& flags) {
   if (flags.args.size() != 2) {
     return absl::InvalidArgumentError(
         "usage: kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout S] "
-        "[--metadata-only]");
+        "[--metadata-only] [--plugin FILE.so[=CONFIG]]... [--index NAME[=VALUE]]");
   }
   if (flags.metadata_only) return WatchMetadataOnly(flags);
   absl::StatusOr<const api::KindInfo*> kind = FindKind(flags.args[1]);
@@ -187,6 +194,5 @@ absl::Status WatchCommand(const Flags& flags) {
       "leases; not ",
       r));
 }
-
 
 }  // namespace kube::tool

@@ -124,6 +124,8 @@ absl::StatusOr<PluginInfo> CheckHandshake(const kube_plugin_api& api, std::strin
     }
     info.concurrent_calls = (api.flags & KUBE_PLUGIN_FLAG_CONCURRENT_CALLS) != 0;
   }
+  info.has_init = HAS(init) && api.init != nullptr;
+  info.has_shutdown = HAS(shutdown) && api.shutdown != nullptr;
   if (HAS(create) && api.create == nullptr) problems.push_back("create: NULL (required)");
   if (HAS(destroy) && api.destroy == nullptr) problems.push_back("destroy: NULL (required)");
   if (HAS(index) && api.kind == KUBE_PLUGIN_KIND_INDEX && api.index == nullptr) {
