@@ -50,12 +50,11 @@ TEST(SlowHandlerTest, FastHandlerIsNotHeldBeyondTheSlowBufferAndMemoryStaysBound
   std::map<std::string, absl::Time> applied_at;
   SharedInformerOptions<TestObject> options;
   options.reflector.use_watch_list = false;
-  options.transforms.push_back(
-      {"test:record-apply-time", [&](ObjectPtr<TestObject> o) {
-         MutexLock l(&mu);
-         applied_at[o->resource_version] = absl::Now();
-         return o;
-       }});
+  options.transforms.push_back({"test:record-apply-time", [&](ObjectPtr<TestObject> o) {
+                                  MutexLock l(&mu);
+                                  applied_at[o->resource_version] = absl::Now();
+                                  return o;
+                                }});
   auto informer = *SharedIndexInformer<TestObject>::Create(&lw, std::move(options));
 
   std::atomic<int> slow_done = 0;
@@ -86,8 +85,8 @@ TEST(SlowHandlerTest, FastHandlerIsNotHeldBeyondTheSlowBufferAndMemoryStaysBound
 
   const absl::Time start = absl::Now();
   for (int i = 0; i < kEvents; ++i) {
-    stream->Push(WatchEventType::kAdded, MakeObject("ns", absl::StrCat("o", i),
-                                                    absl::StrCat(100 + i), {}));
+    stream->Push(WatchEventType::kAdded,
+                 MakeObject("ns", absl::StrCat("o", i), absl::StrCat(100 + i), {}));
   }
   size_t max_depth_sampled = 0;
   while ((*slow_reg)->Stats().delivered < kEvents && absl::Now() - start < absl::Seconds(30)) {
