@@ -2,9 +2,8 @@
 // under the Reflector, SharedIndexInformer and InformerFactory, with ConfigMaps and Pods created
 // for real in a fresh namespace per test.
 //
-// Not produced here: a 410 (the server would have to compact past a watch's RV, which the
-// testenv cannot be made to do on demand); see the note before
-// WatchDeliversEventsAndBookmarksUntilClosed.
+// Not produced here: a 410 in an informer's life, which needs a control plane the test can
+// restart and compact: informer_fault_apiserver_test does that on a private one.
 #include <memory>
 #include <random>
 #include <string>
@@ -166,10 +165,9 @@ TEST_F(InformerApiserverTest, ListPagesWithContinueTokensAndMovesItemsOut) {
   for (const std::string& rv : rvs) EXPECT_EQ(rv, rvs[0]);  // one snapshot across pages
 }
 
-// A real 410 is not produced here on demand: on a fresh control plane a watch from RV "1" is
-// still inside the watch cache's window and simply waits, and this testenv does not compact etcd
-// on request. Expiry handling is covered by reflector_test (scripted ListerWatcher) and by
-// client/rest's status tests on the apiserver's Status bodies.
+// A real 410 is not produced against the shared testenv: on a fresh control plane a watch from
+// RV "1" is still inside the watch cache's window and simply waits. informer_fault_apiserver_test
+// forces one on a private control plane (etcd compacted while the apiserver is down).
 
 TEST_F(InformerApiserverTest, WatchDeliversEventsAndBookmarksUntilClosed) {
   std::unique_ptr<RestListerWatcher<ConfigMap>> lw = ConfigMapLw();

@@ -80,9 +80,8 @@ class InformerFactoryApiserverTest : public ::testing::Test {
 TEST_F(InformerFactoryApiserverTest, ConsumersWithDifferentTransformsAndNamespacesSeeOwnViews) {
   InformerFactory<Pod> factory(RestListerWatcherMaker<Pod>(cluster_->client(), {}), {});
   // Consumer 1: only namespace A, stripped. Consumer 2 (and 3, identical): every namespace, whole.
-  InformerConfig<Pod> stripped{.resource = "pods",
-                               .ns = ns_a_,
-                               .transforms = {StripManagedFieldsAndAnnotations()}};
+  InformerConfig<Pod> stripped{
+      .resource = "pods", .ns = ns_a_, .transforms = {StripManagedFieldsAndAnnotations()}};
   InformerConfig<Pod> whole{.resource = "pods"};
   auto c1 = factory.Acquire(stripped);
   auto c2 = factory.Acquire(whole);
@@ -101,9 +100,9 @@ TEST_F(InformerFactoryApiserverTest, ConsumersWithDifferentTransformsAndNamespac
     absl::StatusOr<testing::KeyVersions> truth_a = cluster_->ListPods(ns_a_);
     absl::StatusOr<testing::KeyVersions> truth_b = cluster_->ListPods(ns_b_);
     ASSERT_TRUE(truth_a.ok() && truth_b.ok());
-    ASSERT_TRUE(testing::WaitUntil(absl::Seconds(30), [&] {
-      return testing::CacheVersions(c1->GetIndexer()) == *truth_a;
-    })) << when << "\n"
+    ASSERT_TRUE(testing::WaitUntil(
+        absl::Seconds(30), [&] { return testing::CacheVersions(c1->GetIndexer()) == *truth_a; }))
+        << when << "\n"
         << testing::DiffKeyVersions(*truth_a, testing::CacheVersions(c1->GetIndexer()));
     ASSERT_TRUE(testing::WaitUntil(absl::Seconds(30), [&] {
       testing::KeyVersions all = testing::CacheVersions(c2->GetIndexer());
@@ -145,8 +144,8 @@ TEST_F(InformerFactoryApiserverTest, ConsumersWithDifferentTransformsAndNamespac
   check_views("after sync");
 
   // Live changes: an annotation edit in A, a new pod in B, a deletion in A.
-  ASSERT_TRUE(cluster_->PatchPod(ns_a_, "p0", R"({"metadata":{"annotations":{"owner":"team-y"}}})")
-                  .ok());
+  ASSERT_TRUE(
+      cluster_->PatchPod(ns_a_, "p0", R"({"metadata":{"annotations":{"owner":"team-y"}}})").ok());
   ASSERT_TRUE(cluster_->CreatePod(ns_b_, "late", R"({"app":"factory"})").ok());
   ASSERT_TRUE(cluster_->DeletePod(ns_a_, "p1").ok());
   check_views("after live changes");
@@ -172,8 +171,9 @@ TEST_F(InformerFactoryApiserverTest, ServerAnswersPartialObjectMetadataList) {
           ->Get()
           .Namespace(ns_a_)
           .Resource("pods")
-          .Accept("application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;"
-                  "g=meta.k8s.io;v=v1")
+          .Accept(
+              "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;"
+              "g=meta.k8s.io;v=v1")
           .Do();
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(absl::StartsWith(r->content_type, "application/vnd.kubernetes.protobuf"))
@@ -223,8 +223,7 @@ TEST_P(MetadataInformerTest, MetadataOnlyInformerOfPodsIsSeparateFromTheTypedOne
   ASSERT_TRUE(truth.ok());
   EXPECT_TRUE(testing::WaitUntil(absl::Seconds(30), [&] {
     return testing::CacheVersions(meta->GetIndexer()) == *truth &&
-           testing::CacheVersions(typed->GetIndexer()) == *truth &&
-           seen.LiveVersions() == *truth;
+           testing::CacheVersions(typed->GetIndexer()) == *truth && seen.LiveVersions() == *truth;
   })) << testing::DiffKeyVersions(*truth, testing::CacheVersions(meta->GetIndexer()));
   EXPECT_EQ(meta->Stats().reflector.watch_errors, 0);
 

@@ -2,6 +2,7 @@
 // handlers added and removed concurrently, readers on the lister, then Shutdown. Run under
 // --config=tsan. After quiescence a handler that stayed registered has seen exactly the cache.
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <random>
@@ -152,6 +153,91 @@ TEST(SharedInformerStressTest, ChurnRelistsHandlersReadersAndShutdown) {
   for (auto& t : threads) t.join();
   informer->Shutdown();
   EXPECT_EQ(informer->Stats().reflector.relists_expired, 20);
+}
+
+// Shutdown while everything else is in motion: events flowing into tiny buffers (the producer
+// blocked on a slow handler), handlers being added and removed (one removes itself from its own
+// callback), readers on the cache and stats. Shutdown must return, join every thread, and leave
+// later calls failing cleanly. Repeated so the race lands at different points.
+TEST(SharedInformerStressTest, ShutdownRacesEventsHandlersAndReaders) {
+  for (int iteration = 0; iteration < 15; ++iteration) {
+    kube::testing::FakeClock clock;
+    FakeListerWatcher<TestObject> lw;
+    SharedInformerOptions<TestObject> options;
+    options.reflector.clock = &clock;
+    options.reflector.use_watch_list = false;
+    auto informer = *SharedIndexInformer<TestObject>::Create(&lw, std::move(options));
+    lw.ExpectList(ListPage<TestObject>{{MakeObject("ns", "seed", "1")}, "1", ""});
+    auto stream = lw.ExpectWatch();
+
+    std::atomic<int> slow_calls{0};
+    EventHandler<TestObject> slow;
+    slow.on_add = [&](const ObjectPtr<TestObject>&, bool) {
+      ++slow_calls;
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    };
+    ASSERT_TRUE(informer->AddEventHandler(slow, {.buffer_capacity = 2}).ok());
+    // A handler that removes itself from inside its callback after a few events.
+    std::shared_ptr<HandlerRegistration> self_removing;
+    absl::Mutex self_mu;
+    std::atomic<int> self_calls{0};
+    EventHandler<TestObject> remover;
+    remover.on_add = [&](const ObjectPtr<TestObject>&, bool) {
+      if (++self_calls != 5) return;
+      std::shared_ptr<HandlerRegistration> reg;
+      {
+        MutexLock l(&self_mu);
+        reg = self_removing;
+      }
+      if (reg != nullptr) (void)informer->RemoveEventHandler(reg);
+    };
+    {
+      auto reg = informer->AddEventHandler(remover, {.buffer_capacity = 1});
+      ASSERT_TRUE(reg.ok());
+      MutexLock l(&self_mu);
+      self_removing = *reg;
+    }
+    informer->Run();
+
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] {  // events
+      for (int i = 0; i < 2000 && !stop.load(); ++i) {
+        stream->Push(WatchEventType::kAdded,
+                     MakeObject("ns", absl::StrCat("o", i % 50), absl::StrCat(2 + i)));
+      }
+    });
+    threads.emplace_back([&] {  // handlers come and go until the informer refuses them
+      while (!stop.load()) {
+        Mirror transient;
+        auto reg = informer->AddEventHandler(transient.Handler(), {.buffer_capacity = 1});
+        if (!reg.ok()) {
+          EXPECT_EQ(reg.status().code(), absl::StatusCode::kFailedPrecondition);
+          break;
+        }
+        (void)(*reg)->HasSynced();
+        (void)(*reg)->Stats();
+        (void)informer->RemoveEventHandler(*reg);
+      }
+    });
+    threads.emplace_back([&] {  // readers
+      while (!stop.load()) {
+        for (const auto& o : informer->GetIndexer().List()) EXPECT_EQ(o->ns, "ns");
+        (void)informer->Stats();
+        (void)informer->LastSyncResourceVersion();
+      }
+    });
+    // Let things get going (bounded), then shut down in the middle of it.
+    const absl::Time give_up = absl::Now() + absl::Seconds(10);
+    while (slow_calls.load() < 10 * (iteration % 4 + 1) && absl::Now() < give_up) {
+      std::this_thread::yield();
+    }
+    informer->Shutdown();
+    EXPECT_FALSE(informer->AddEventHandler(Mirror().Handler()).ok());
+    stop = true;
+    for (auto& t : threads) t.join();
+    informer.reset();  // destructor after Shutdown: nothing left to join
+  }
 }
 
 }  // namespace

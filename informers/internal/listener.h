@@ -56,6 +56,7 @@ class Listener final : public HandlerRegistration {
   void Start() {
     MutexLock l(&join_mu_);
     thread_ = std::thread([this] { Loop(); });
+    dispatch_id_ = thread_.get_id();
   }
 
   // Push queues `n`, waiting while the buffer is full. False when the listener is stopped.
@@ -97,15 +98,32 @@ class Listener final : public HandlerRegistration {
   }
   // Join waits for the dispatch thread to exit (after Stop). A no-op from the dispatch thread
   // itself (a handler removing itself) and on later calls; safe from several threads.
+  //
+  // join_mu_ is not held while joining: the callback being waited for may itself call
+  // OnDispatchThread (a handler removing itself while Shutdown joins it), which would otherwise
+  // deadlock. A second concurrent caller waits for the first to finish joining.
   void Join() {
+    std::thread t;
+    {
+      MutexLock l(&join_mu_);
+      if (dispatch_id_ == std::this_thread::get_id()) return;
+      if (!thread_.joinable()) {
+        auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(join_mu_) { return !joining_; };
+        AwaitCondition(join_mu_, absl::Condition(&done));
+        return;
+      }
+      t = std::move(thread_);
+      joining_ = true;
+    }
+    t.join();
     MutexLock l(&join_mu_);
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+    joining_ = false;
   }
 
   // OnDispatchThread: the caller is this listener's dispatch thread (inside its callback).
   bool OnDispatchThread() {
     MutexLock l(&join_mu_);
-    return thread_.get_id() == std::this_thread::get_id();
+    return dispatch_id_ == std::this_thread::get_id();
   }
 
   absl::Duration resync_period() const { return options_.resync_period; }
@@ -170,6 +188,8 @@ class Listener final : public HandlerRegistration {
   Clock* const clock_;
   absl::Mutex join_mu_;
   std::thread thread_ ABSL_GUARDED_BY(join_mu_);
+  std::thread::id dispatch_id_ ABSL_GUARDED_BY(join_mu_);  // kept after the thread is joined
+  bool joining_ ABSL_GUARDED_BY(join_mu_) = false;
 
   mutable absl::Mutex mu_;
   std::deque<Notification> queue_ ABSL_GUARDED_BY(mu_);

@@ -31,7 +31,7 @@ struct Flags {
   std::string selector;  // -l
   bool until_synced = false;
   bool metadata_only = false;  // watch: PartialObjectMetadata of any resource (via discovery)
-  int timeout_seconds = 0;  // watch: stop after this long; 0 = until interrupted
+  int timeout_seconds = 0;     // watch: stop after this long; 0 = until interrupted
   std::vector<std::string> args;
   PluginFlags plugin;  // --plugin, --index, --index-value, --sha256, --plugin-dir
 };
