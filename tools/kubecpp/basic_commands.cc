@@ -1,5 +1,3 @@
-#include "tools/kubecpp/commands.h"
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -35,6 +33,7 @@
 #include "client/transport/transport.h"
 #include "google/protobuf/message.h"
 #include "informers/rest_lister_watcher.h"
+#include "tools/kubecpp/commands.h"
 
 namespace kube::tool {
 
