@@ -93,9 +93,16 @@ absl::StatusOr<indexers::IndexDefinition<T>> PluginIndex(const PluginLibrary& li
                                                          absl::string_view index_name = "") {
   absl::StatusOr<std::unique_ptr<IndexFunction>> function = library.NewIndexFunction(config);
   if (!function.ok()) return function.status();
+  IndexErrorSink on_error = internal::IndexErrorsTo(std::move(errors));
+  if (!index_name.empty() && on_error) {
+    // Errors name the index as the consumer called it.
+    on_error = [name = std::string(index_name), sink = std::move(on_error)](
+                   absl::string_view, absl::string_view ns, absl::string_view object_name,
+                   const absl::Status& status) { sink(name, ns, object_name, status); };
+  }
   indexers::IndexDefinition<T> definition = ProtoIndexDefinition<T>(
       std::shared_ptr<const IndexFunction>(*std::move(function)), kind.api_version, kind.kind,
-      PluginIdentity(library.info(), config), internal::IndexErrorsTo(std::move(errors)));
+      PluginIdentity(library.info(), config), std::move(on_error));
   if (!index_name.empty()) definition.name = std::string(index_name);
   return definition;
 }

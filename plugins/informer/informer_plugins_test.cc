@@ -504,6 +504,32 @@ TEST_F(InformerPluginsTest, MetadataOnlyInformersUseTheSamePlugins) {
   EXPECT_EQ(errors->transform_errors(), 0u);
 }
 
+TEST_F(InformerPluginsTest, OneIndexPluginTwiceUnderTwoNames) {
+  FakeApiserver<Pod> server({NewObject<Pod>("bad-0", "node-a")});
+  InformerFactory<Pod> factory(server.Maker(), Options());
+  absl::Mutex mu;
+  std::vector<std::string> names;
+  auto errors = std::make_shared<PluginErrors>([&](const PluginCallError& error) {
+    MutexLock lock(&mu);
+    names.push_back(error.plugin);
+  });
+  InformerConfig<Pod> config = PodsConfig();
+  ASSERT_TRUE(
+      AddPlugin(*loader_, {.path = Testdata("index_fails")}, kPodKind, errors, config).ok());
+  ASSERT_TRUE(AddPlugin(*loader_, {.path = Testdata("index_fails"), .index_name = "second"},
+                        kPodKind, errors, config)
+                  .ok());
+  auto lease = factory.Acquire(std::move(config));
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  Synced(*lease);
+  EXPECT_TRUE(lease->GetIndexer().HasIndex("index-fails"));
+  EXPECT_TRUE(lease->GetIndexer().HasIndex("second"));
+  EXPECT_EQ(errors->index_errors(), 2u);
+  MutexLock lock(&mu);
+  EXPECT_THAT(names, UnorderedElementsAre("index-fails", "second"))
+      << "an error names the index as the consumer called it";
+}
+
 TEST(ParsePluginUseTest, FileAndConfig) {
   EXPECT_EQ(ParsePluginUse("/p/lib.so")->path, "/p/lib.so");
   EXPECT_EQ(ParsePluginUse("/p/lib.so")->config, "");

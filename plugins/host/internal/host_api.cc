@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -55,6 +56,23 @@ absl::StatusOr<FieldPath> ParsePath(absl::string_view callback, const char* path
     return absl::Status(parsed.status().code(),
                         absl::StrCat(callback, ": ", parsed.status().message()));
   return parsed;
+}
+
+// CachedPath parses `path` through a small per-thread cache. Plugins ask for the same few paths
+// on every object (spec.nodeName, ...), and parsing (a vector of strings) was the largest part of
+// an object_field call. Per thread: no lock on the hot path; bounded: cleared when full, so a
+// plugin asking for ever new paths costs memory only up to the bound. Only valid paths are
+// cached. The reference stays valid until the next CachedPath call on this thread.
+absl::StatusOr<const FieldPath*> CachedPath(absl::string_view callback, const char* path,
+                                            size_t size) {
+  constexpr size_t kMaxCachedPaths = 64;
+  thread_local absl::flat_hash_map<std::string, FieldPath> cache;
+  const absl::string_view text = View(path, size);
+  if (auto it = cache.find(text); it != cache.end()) return &it->second;
+  absl::StatusOr<FieldPath> parsed = ParsePath(callback, path, size);
+  if (!parsed.ok()) return parsed.status();
+  if (cache.size() >= kMaxCachedPaths) cache.clear();
+  return &cache.emplace(std::string(text), *std::move(parsed)).first->second;
 }
 
 // ---- the callbacks ---------------------------------------------------------------------------
@@ -136,12 +154,12 @@ kube_plugin_status ObjectField(const kube_host_object* object, const char* path,
     return KUBE_PLUGIN_INVALID_ARGUMENT;
   }
   try {
-    absl::StatusOr<FieldPath> parsed = ParsePath("object_field", path, path_size);
+    absl::StatusOr<const FieldPath*> parsed = CachedPath("object_field", path, path_size);
     if (!parsed.ok()) return Record(object->call, parsed.status());
-    absl::StatusOr<FieldValue> field = object->view->Field(*parsed);
+    absl::StatusOr<FieldValue> field = object->view->Field(**parsed);
     if (!field.ok()) {
       return Record(object->call, absl::Status(field.status().code(),
-                                               absl::StrCat("object_field(", parsed->String(),
+                                               absl::StrCat("object_field(", (*parsed)->String(),
                                                             "): ", field.status().message())));
     }
     if (field->owned()) {
