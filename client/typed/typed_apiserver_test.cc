@@ -565,6 +565,32 @@ TEST_F(TypedApiserverTest, UpdateStatusWritesOnlyTheStatus) {
   }
 }
 
+TEST_F(TypedApiserverTest, ApplyStatusClaimsOnlyTheStatus) {
+  DeploymentClient deployments = cs().Deployments(ns());
+  ASSERT_TRUE(deployments.Create(Deployment("apply-status")).ok());
+  apps::Deployment desired;
+  desired.mutable_metadata()->set_name("apply-status");
+  apps::DeploymentCondition* condition = desired.mutable_status()->add_conditions();
+  condition->set_type("Progressing");
+  condition->set_status("True");
+  condition->set_reason("AppliedByTest");
+  absl::StatusOr<apps::Deployment> applied =
+      deployments.ApplyStatus(desired, {.field_manager = "status-writer"});
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  ASSERT_EQ(applied->status().conditions_size(), 1);
+  EXPECT_EQ(applied->status().conditions(0).reason(), "AppliedByTest");
+  EXPECT_EQ(applied->spec().replicas(), 1);  // untouched
+  bool status_manager = false;
+  for (const meta::ManagedFieldsEntry& entry : applied->metadata().managedfields()) {
+    if (entry.manager() == "status-writer") {
+      status_manager = true;
+      EXPECT_EQ(entry.subresource(), "status");
+      EXPECT_EQ(entry.operation(), "Apply");
+    }
+  }
+  EXPECT_TRUE(status_manager);
+}
+
 template <typename Client>
 void ScaleRoundTrip(const Client& client, const typename Client::Object& object) {
   SCOPED_TRACE(client.resource().kind().kind);
