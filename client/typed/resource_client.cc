@@ -271,6 +271,15 @@ absl::Status ResourceClient::Patch(absl::string_view name, PatchType type, absl:
 
 absl::StatusOr<std::string> ResourceClient::ApplyJson(const Message& object) const {
   if (absl::Status s = CheckType(object, kind_->descriptor, "the object"); !s.ok()) return s;
+  const api::meta::v1::ObjectMeta* meta = MetadataOf(object);
+  if (meta != nullptr && meta->managedfields_size() > 0) {
+    // The server refuses an applied configuration that carries managedFields, which an object
+    // read from it always does: apply what it says, not who owned it.
+    std::unique_ptr<Message> copy(object.New());
+    copy->CopyFrom(object);
+    MutableMetadataOf(copy.get())->clear_managedfields();
+    return api::MessageToJson(*copy, {.api_version = kind_->api_version, .kind = kind_->kind});
+  }
   return api::MessageToJson(object, {.api_version = kind_->api_version, .kind = kind_->kind});
 }
 

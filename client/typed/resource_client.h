@@ -98,7 +98,8 @@ class ResourceClient {
   absl::Status Patch(absl::string_view name, PatchType type, absl::string_view data,
                      const PatchOptions& options, google::protobuf::Message* out,
                      absl::string_view subresource = "") const;
-  // ApplyJson is the server-side apply body for `object`: its JSON with apiVersion and kind.
+  // ApplyJson is the server-side apply body for `object`: its JSON with apiVersion and kind,
+  // without metadata.managedFields (which the server refuses in an applied configuration).
   absl::StatusOr<std::string> ApplyJson(const google::protobuf::Message& object) const;
   // Delete removes one object. OK also when the server only marked it (finalizers, grace).
   absl::Status Delete(absl::string_view name, const DeleteOptions& options) const;

@@ -641,6 +641,11 @@ TEST_F(TypedApiserverTest, ApplyConflictsUnlessForced) {
   ASSERT_TRUE(forced.ok()) << forced.status();
   EXPECT_EQ(forced->data().at("key"), "from-b");
 
+  // Applying an object as read from the server works: its managedFields are not sent.
+  absl::StatusOr<core::ConfigMap> reapplied = cms.Apply(*forced, {.field_manager = "manager-b"});
+  ASSERT_TRUE(reapplied.ok()) << reapplied.status();
+  EXPECT_EQ(reapplied->data().at("key"), "from-b");
+
   // An all-namespaces client applies to the object's own namespace.
   desired.mutable_metadata()->set_namespace_(ns());
   (*desired.mutable_data())["other"] = "x";
