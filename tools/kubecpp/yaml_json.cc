@@ -122,7 +122,15 @@ void Emit(YAML::Emitter& out, const json::value& value) {
       if (NeedsQuotes(s)) {
         out << YAML::DoubleQuoted << s;
       } else if (s.find('\n') != std::string::npos) {
-        out << YAML::Literal << s;
+        // A literal block ("|") reads back with exactly one final newline and needs a
+        // non-blank first line; anything else multi-line is double-quoted with escapes.
+        bool literal = s.back() == '\n' && (s.size() < 2 || s[s.size() - 2] != '\n') &&
+                       s[0] != ' ' && s[0] != '\n';
+        if (literal) {
+          out << YAML::Literal << s;
+        } else {
+          out << YAML::DoubleQuoted << s;
+        }
       } else {
         out << s;
       }
