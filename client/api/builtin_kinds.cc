@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "client/api/apps/v1/apps.pb.h"
+#include "client/api/autoscaling/v1/autoscaling.pb.h"
 #include "client/api/batch/v1/batch.pb.h"
 #include "client/api/coordination/v1/coordination.pb.h"
 #include "client/api/core/v1/cluster.pb.h"
@@ -101,6 +102,9 @@ void AddBuiltinKinds(Registry::Builder& builder) {
           Resource<apps::DaemonSet, apps::DaemonSetList>("apps", "v1", "daemonsets", kNamespaced))
       .AddResource(Resource<apps::ControllerRevision, apps::ControllerRevisionList>(
           "apps", "v1", "controllerrevisions", kNamespaced));
+
+  // autoscaling/v1 Scale: the body of the scale subresource (not a resource of its own here).
+  builder.AddKind("autoscaling", "v1", "Scale", autoscaling::v1::Scale::default_instance());
 
   // batch/v1.
   builder.AddResource(Resource<batch::Job, batch::JobList>("batch", "v1", "jobs", kNamespaced))

@@ -74,6 +74,22 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       if (v.ok() && !absl::SimpleAtoi(*v, &flags.timeout_seconds)) {
         v = absl::InvalidArgumentError(absl::StrCat("--timeout wants whole seconds, not ", *v));
       }
+    } else if (flag_is("--field-selector")) {
+      v = value("--field-selector");
+      if (v.ok()) flags.field_selector = *v;
+    } else if (flag_is("--wire")) {
+      v = value("--wire");
+      if (v.ok()) flags.wire = *v;
+      if (v.ok() && flags.wire != "json" && flags.wire != "protobuf") {
+        v = absl::InvalidArgumentError(absl::StrCat("--wire is json or protobuf, not ", *v));
+      }
+    } else if (flag_is("--field-manager")) {
+      v = value("--field-manager");
+      if (v.ok()) flags.field_manager = *v;
+    } else if (arg == "--force-conflicts" || arg == "--force-conflicts=true") {
+      flags.force_conflicts = true;
+    } else if (arg == "--server-side" || arg == "--server-side=true") {
+      // apply is always server-side; accepted for kubectl muscle memory.
     } else if (arg == "--until-synced") {
       flags.until_synced = true;
     } else if (arg == "--metadata-only") {
@@ -89,7 +105,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     }
     if (!v.ok()) return v.status();
   }
-  if (!flags.output.empty() && flags.output != "json" && flags.output != "name") {
+  if (!flags.output.empty() && flags.output != "json" && flags.output != "yaml" &&
+      flags.output != "name") {
     return absl::InvalidArgumentError(absl::StrCat("unknown output format ", flags.output));
   }
   return flags;
@@ -139,6 +156,31 @@ absl::StatusOr<std::string> Get(const Session& session, const std::string& path,
 
 absl::StatusOr<const api::KindInfo*> FindKind(absl::string_view name) {
   std::string wanted = absl::AsciiStrToLower(name);
+  // kubectl's short names of the built-in resources (the registry has only plurals and kinds).
+  static const std::pair<absl::string_view, absl::string_view> kShortNames[] = {
+      {"po", "pods"},
+      {"svc", "services"},
+      {"ep", "endpoints"},
+      {"cm", "configmaps"},
+      {"ns", "namespaces"},
+      {"no", "nodes"},
+      {"ev", "events"},
+      {"sa", "serviceaccounts"},
+      {"pv", "persistentvolumes"},
+      {"pvc", "persistentvolumeclaims"},
+      {"deploy", "deployments"},
+      {"rs", "replicasets"},
+      {"sts", "statefulsets"},
+      {"ds", "daemonsets"},
+      {"cj", "cronjobs"},
+      {"rc", "replicationcontrollers"},
+      {"limits", "limitranges"},
+      {"quota", "resourcequotas"},
+      {"cs", "componentstatuses"},
+  };
+  for (const auto& [short_name, plural] : kShortNames) {
+    if (wanted == short_name) wanted = std::string(plural);
+  }
   std::string group;
   if (size_t dot = wanted.find('.'); dot != std::string::npos) {
     group = wanted.substr(dot + 1);

@@ -12,7 +12,9 @@
 #include "client/api/meta/v1/meta.pb.h"
 #include "client/api/registry.h"
 #include "client/config/loader.h"
+#include "client/rest/rest_client.h"
 #include "client/transport/transport.h"
+#include "client/typed/resource_client.h"
 #include "google/protobuf/message.h"
 #include "tools/kubecpp/plugin_flags.h"
 
@@ -26,12 +28,16 @@ struct Flags {
   std::string context;
   std::string ns;
   bool all_namespaces = false;
-  std::string output;    // "", "json", "name"
+  std::string output;    // "", "json", "yaml", "name"
   std::string file;      // -f
   std::string selector;  // -l
   bool until_synced = false;
-  bool metadata_only = false;  // watch: PartialObjectMetadata of any resource (via discovery)
-  int timeout_seconds = 0;     // watch: stop after this long; 0 = until interrupted
+  int timeout_seconds = 0;                // watch: stop after this long; 0 = until interrupted
+  std::string field_selector;             // get: --field-selector
+  std::string wire = "protobuf";          // get/apply/delete: --wire json|protobuf
+  std::string field_manager = "kubecpp";  // apply: --field-manager
+  bool force_conflicts = false;           // apply: --force-conflicts
+  bool metadata_only = false;             // watch: PartialObjectMetadata of any resource
   std::vector<std::string> args;
   PluginFlags plugin;  // --plugin, --index, --index-value, --sha256, --plugin-dir
 };
@@ -74,6 +80,33 @@ const api::meta::v1::ObjectMeta* MetadataOf(const google::protobuf::Message& obj
 
 // ResourcePath is the REST path of a kind's collection (name empty) or of one object.
 std::string ResourcePath(const api::KindInfo& kind, absl::string_view ns, absl::string_view name);
+
+// ---- Typed access (cli_typed.cc) -------------------------------------------------------------
+
+// RestClientFor is the rest::RestClient over the session's transport.
+absl::StatusOr<std::shared_ptr<rest::RestClient>> RestClientFor(const Session& session);
+
+// ResourceClientFor is the typed client of `kind` in namespace `ns` ("" = all namespaces) over
+// the --wire format.
+absl::StatusOr<typed::ResourceClient> ResourceClientFor(const Session& session, const Flags& flags,
+                                                        const api::KindInfo& kind,
+                                                        absl::string_view ns);
+
+// KindLabel names a kind as kubectl does in its messages: "configmap", "deployment.apps".
+std::string KindLabel(const api::KindInfo& kind);
+
+// ManifestObject is one document of a manifest file, resolved against the built-in kinds.
+struct ManifestObject {
+  const api::KindInfo* kind = nullptr;
+  std::string name;
+  std::string ns;    // metadata.namespace, else -n, else the context's (namespaced kinds only)
+  std::string json;  // the document as JSON text
+};
+
+// ReadManifests reads -f FILE ("-" = stdin): YAML or JSON, one or more documents separated by
+// "---". Each needs apiVersion and kind of a built-in resource and metadata.name.
+absl::StatusOr<std::vector<ManifestObject>> ReadManifests(const std::string& file,
+                                                          const std::string& default_ns);
 
 }  // namespace kube::tool
 

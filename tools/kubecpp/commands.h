@@ -13,6 +13,8 @@ absl::Status DemoCommand(const Flags& flags);     // basic_commands.cc
 absl::Status GetCommand(const Flags& flags);      // get_command.cc
 absl::Status WatchCommand(const Flags& flags);    // watch_command.cc
 absl::Status PluginCommand(const Flags& flags);   // plugin_command.cc
+absl::Status ApplyCommand(const Flags& flags);    // apply_command.cc
+absl::Status DeleteCommand(const Flags& flags);   // delete_command.cc
 
 }  // namespace kube::tool
 

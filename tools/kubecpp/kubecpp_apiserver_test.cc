@@ -68,6 +68,18 @@ class KubecppTest : public ::testing::Test {
     return Kubecpp(absl::StrCat("raw POST ", path, " -f ", file));
   }
 
+  // WriteFile puts `contents` in a file of the test's temporary directory.
+  std::string WriteFile(const std::string& name, const std::string& contents) {
+    std::string path = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
+    std::ofstream(path) << contents;
+    return path;
+  }
+
+  // Unique names per run: the testenv is shared between runs.
+  std::string Unique(absl::string_view base) {
+    return absl::StrCat(base, "-", absl::ToUnixMicros(absl::Now()) % 100000000);
+  }
+
   testenv::Environment env_;
   std::string binary_;
   int posts_ = 0;
@@ -257,7 +269,8 @@ TEST_F(KubecppTest, DemoCreatesReadsAndDeletesAConfigMap) {
 TEST_F(KubecppTest, LimitedUserIsToldItIsForbidden) {
   ToolRun run = Kubecpp("get secrets", env_.limited_kubeconfig);
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_TRUE(absl::StrContains(run.output, "403")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "Error from server (Forbidden): secrets is forbidden"))
+      << run.output;
 }
 
 TEST_F(KubecppTest, WatchUntilSyncedCountsTheCache) {
@@ -283,7 +296,8 @@ TEST_F(KubecppTest, WatchPrintsOneLinePerCachedObject) {
 // PartialObjectMetadata.
 TEST_F(KubecppTest, WatchMetadataOnlyOfAResourceWithoutAType) {
   ToolRun run = Kubecpp(
-      "watch clusterrole --metadata-only -l kubernetes.io/bootstrapping=rbac-defaults --timeout 1");
+      "watch clusterrole --metadata-only -l kubernetes.io/bootstrapping=rbac-defaults --timeout "
+      "1");
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(absl::StrContains(run.output, "ADDED cluster-admin ")) << run.output;
   EXPECT_TRUE(absl::StrContains(run.output, "synced ")) << run.output;
@@ -296,6 +310,127 @@ TEST_F(KubecppTest, UnknownResourceIsAClearError) {
   ToolRun run = Kubecpp("get flurbs");
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_TRUE(absl::StrContains(run.output, "no resource \"flurbs\"")) << run.output;
+}
+
+TEST_F(KubecppTest, ApplyGetDeleteRoundTripOfAMultiDocumentManifest) {
+  const std::string cm = Unique("cli-cm");
+  const std::string deploy = Unique("cli-web");
+  auto manifest = [&](absl::string_view greeting) {
+    return absl::StrCat(R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: )",
+                        cm, R"(
+  labels: {suite: kubecpp-cli}
+data:
+  greeting: ")",
+                        greeting, R"("
+  enabled: "true"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: )",
+                        deploy, R"(
+  labels: {suite: kubecpp-cli}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: cli}
+  template:
+    metadata:
+      labels: {app: cli}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+)");
+  };
+  std::string file = WriteFile("manifest.yaml", manifest("hello"));
+  ToolRun apply = Kubecpp(absl::StrCat("apply -f ", file));
+  ASSERT_EQ(apply.exit_code, 0) << apply.output;
+  EXPECT_EQ(apply.output, absl::StrCat("configmap/", cm, " serverside-applied\n",
+                                       "deployment.apps/", deploy, " serverside-applied\n"));
+
+  ToolRun yaml = Kubecpp(absl::StrCat("get configmap ", cm, " -o yaml"));
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.output;
+  EXPECT_TRUE(absl::StrContains(yaml.output, "greeting: hello\n")) << yaml.output;
+  EXPECT_TRUE(absl::StrContains(yaml.output, "enabled: \"true\"\n")) << yaml.output;  // quoted
+  EXPECT_TRUE(absl::StrContains(yaml.output, "manager: kubecpp\n")) << yaml.output;
+  EXPECT_TRUE(absl::StrContains(yaml.output, "operation: Apply\n")) << yaml.output;
+
+  ToolRun json = Kubecpp(absl::StrCat("get deploy ", deploy, " -o json --wire json"));
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_TRUE(absl::StrContains(json.output, R"("kind":"Deployment","apiVersion":"apps/v1")"))
+      << json.output;
+  EXPECT_TRUE(absl::StrContains(json.output, R"("replicas":2)")) << json.output;
+
+  for (const char* wire : {"protobuf", "json"}) {
+    ToolRun list =
+        Kubecpp(absl::StrCat("get configmaps -l suite=kubecpp-cli -o name --wire ", wire));
+    ASSERT_EQ(list.exit_code, 0) << list.output;
+    EXPECT_TRUE(absl::StrContains(list.output, absl::StrCat("configmap/", cm, "\n")))
+        << list.output;
+  }
+  ToolRun by_field =
+      Kubecpp(absl::StrCat("get cm -A --field-selector metadata.name=", cm, " -o name"));
+  ASSERT_EQ(by_field.exit_code, 0) << by_field.output;
+  EXPECT_EQ(by_field.output, absl::StrCat("configmap/", cm, "\n"));
+  ToolRun listed_yaml = Kubecpp("get cm -l suite=kubecpp-cli -o yaml");
+  ASSERT_EQ(listed_yaml.exit_code, 0) << listed_yaml.output;
+  EXPECT_TRUE(absl::StrContains(listed_yaml.output, "kind: List\n")) << listed_yaml.output;
+  EXPECT_TRUE(absl::StrContains(listed_yaml.output, "kind: ConfigMap\n")) << listed_yaml.output;
+
+  // Another manager changing the same field conflicts, unless it forces.
+  std::string changed = WriteFile("changed.yaml", manifest("bonjour"));
+  ToolRun conflict = Kubecpp(absl::StrCat("apply -f ", changed, " --field-manager other"));
+  EXPECT_EQ(conflict.exit_code, 1) << conflict.output;
+  EXPECT_TRUE(absl::StrContains(conflict.output, "conflict")) << conflict.output;
+  ToolRun forced =
+      Kubecpp(absl::StrCat("apply -f ", changed, " --field-manager other --force-conflicts"));
+  EXPECT_EQ(forced.exit_code, 0) << forced.output;
+  ToolRun after = Kubecpp(absl::StrCat("get cm ", cm, " -o yaml"));
+  EXPECT_TRUE(absl::StrContains(after.output, "greeting: bonjour\n")) << after.output;
+
+  ToolRun deleted = Kubecpp(absl::StrCat("delete -f ", file));
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_EQ(deleted.output, absl::StrCat("configmap \"", cm, "\" deleted\n", "deployment.apps \"",
+                                         deploy, "\" deleted\n"));
+  ToolRun gone = Kubecpp(absl::StrCat("get configmap ", cm));
+  EXPECT_EQ(gone.exit_code, 1) << gone.output;
+  EXPECT_TRUE(absl::StrContains(gone.output, "not found")) << gone.output;
+}
+
+TEST_F(KubecppTest, DeleteByNameAndOfAMissingObject) {
+  const std::string cm = Unique("cli-del");
+  std::string file = WriteFile("del.json", absl::StrCat(R"({"apiVersion":"v1","kind":"ConfigMap",)",
+                                                        R"("metadata":{"name":")", cm, R"("}})"));
+  ASSERT_EQ(Kubecpp(absl::StrCat("apply -f ", file)).exit_code, 0);  // JSON is YAML too
+  ToolRun deleted = Kubecpp(absl::StrCat("delete cm ", cm, " -n default"));
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_EQ(deleted.output, absl::StrCat("configmap \"", cm, "\" deleted\n"));
+  ToolRun again = Kubecpp(absl::StrCat("delete configmap ", cm));
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  EXPECT_TRUE(absl::StrContains(again.output, absl::StrCat("configmaps \"", cm, "\" not found")))
+      << again.output;
+}
+
+TEST_F(KubecppTest, BadManifestsAreClearErrors) {
+  ToolRun unknown = Kubecpp(absl::StrCat(
+      "apply -f ", WriteFile("flurb.yaml", "apiVersion: v1\nkind: Flurb\nmetadata: {name: x}\n")));
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_TRUE(absl::StrContains(unknown.output, "kind Flurb of v1 is not a built-in resource"))
+      << unknown.output;
+  ToolRun malformed = Kubecpp(absl::StrCat("apply -f ", WriteFile("bad.yaml", "a: [\n")));
+  EXPECT_EQ(malformed.exit_code, 1) << malformed.output;
+  EXPECT_TRUE(absl::StrContains(malformed.output, "malformed YAML")) << malformed.output;
+  ToolRun nameless = Kubecpp(
+      absl::StrCat("apply -f ", WriteFile("nameless.yaml", "apiVersion: v1\nkind: ConfigMap\n")));
+  EXPECT_EQ(nameless.exit_code, 1) << nameless.output;
+  EXPECT_TRUE(absl::StrContains(nameless.output, "needs metadata.name")) << nameless.output;
+  ToolRun selector = Kubecpp("get pods -l 'a in ('");
+  EXPECT_EQ(selector.exit_code, 1) << selector.output;
+  EXPECT_TRUE(absl::StrContains(selector.output, "label selector")) << selector.output;
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 //
 //   kubecpp version                    client and server versions
 //   kubecpp raw VERB PATH [-f FILE|-]  one request through client/transport, body to stdout
-//   kubecpp get RESOURCE [NAME] [-n NS|-A] [-o json|name]
-//                                      typed read over the protobuf wire, as a table
+//   kubecpp get RESOURCE [NAME] [-n NS|-A] [-l SEL] [--field-selector SEL]
+//               [-o json|yaml|name] [--wire json|protobuf]
+//                                      typed read (client/typed), protobuf unless --wire json
+//   kubecpp apply -f FILE [--field-manager NAME] [--force-conflicts]
+//                                      server-side apply of every document in FILE
+//   kubecpp delete RESOURCE NAME... [-n NS] | delete -f FILE
 //   kubecpp watch RESOURCE [-n NS|-A] [-l SELECTOR] [--until-synced] [--timeout SECONDS]
 //                 [--metadata-only]
 //                                      an informer: one line per event (ADDED ns/name rv)
@@ -18,10 +22,12 @@
 // the way kubectl finds it (client/config/loader.h): --kubeconfig, then $KUBECONFIG, then
 // ~/.kube/config, then in-cluster.
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "client/rest/status.h"
 #include "tools/kubecpp/cli.h"
 #include "tools/kubecpp/commands.h"
 
@@ -32,7 +38,10 @@ constexpr char kUsage[] =
     "usage: kubecpp [--kubeconfig PATH] [--context NAME] [-n NS] COMMAND\n"
     "  version                               client and server versions\n"
     "  raw VERB PATH [-f FILE|-]             one request, the body to stdout\n"
-    "  get RESOURCE [NAME] [-A] [-o json|name]  read built-in kinds over the protobuf wire\n"
+    "  get RESOURCE [NAME] [-A] [-l SEL] [--field-selector SEL] [-o json|yaml|name]\n"
+    "      [--wire json|protobuf]            read built-in kinds (protobuf by default)\n"
+    "  apply -f FILE [--field-manager NAME] [--force-conflicts]  server-side apply\n"
+    "  delete RESOURCE NAME... | delete -f FILE  delete objects\n"
     "  watch RESOURCE [-l SEL] [--until-synced] [--timeout S]  an informer's events\n"
     "        [--metadata-only]               metadata only, any resource (found by discovery)\n"
     "        [--plugin FILE.so[=CONFIG]]... [--index NAME[=VALUE]]  with plugins; the index's "
@@ -55,6 +64,10 @@ int Main(int argc, char** argv) {
     status = RawCommand(*flags);
   } else if (command == "get") {
     status = GetCommand(*flags);
+  } else if (command == "apply") {
+    status = ApplyCommand(*flags);
+  } else if (command == "delete") {
+    status = DeleteCommand(*flags);
   } else if (command == "watch") {
     status = WatchCommand(*flags);
   } else if (command == "plugin") {
@@ -66,7 +79,13 @@ int Main(int argc, char** argv) {
     return 2;
   }
   if (!status.ok()) {
-    std::cerr << "kubecpp: " << status.message() << "\n";
+    // Errors carrying the apiserver's Status read as kubectl's do.
+    std::optional<rest::ApiStatus> api_status = rest::GetApiStatus(status);
+    if (api_status.has_value() && !api_status->reason.empty()) {
+      std::cerr << "Error from server (" << api_status->reason << "): " << status.message() << "\n";
+    } else {
+      std::cerr << "kubecpp: " << status.message() << "\n";
+    }
     return 1;
   }
   return 0;
