@@ -220,8 +220,12 @@ TEST(ProtoObjectEditorTest, RemoveInlinedMembersByApiPath) {
   volume->set_name("config");
   volume->mutable_volumesource()->mutable_configmap()->mutable_localobjectreference()->set_name(
       "app-config");
-  pod.mutable_spec()->mutable_containers(0)->mutable_livenessprobe()->mutable_handler()
-      ->mutable_httpget()->set_path("/healthz");
+  pod.mutable_spec()
+      ->mutable_containers(0)
+      ->mutable_livenessprobe()
+      ->mutable_handler()
+      ->mutable_httpget()
+      ->set_path("/healthz");
   ProtoObjectEditor e(pod, "v1", "Pod");
   ASSERT_TRUE(e.RemoveField(P("spec.volumes[0].configMap.name")).ok());
   EXPECT_TRUE(pod.spec().volumes(0).volumesource().has_configmap());

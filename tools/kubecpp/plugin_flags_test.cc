@@ -44,8 +44,8 @@ TEST(PluginUsesOfTest, ShaFlagPinsTheOnlyPlugin) {
 }
 
 TEST(PluginUsesOfTest, PerPluginPins) {
-  PluginFlags flags = Parse({"--plugin=/p/a.so@sha256:" + kA + "=x", "--plugin", "/p/b.so@sha256:" + kB,
-                             "--plugin", "/p/c.so"});
+  PluginFlags flags = Parse({"--plugin=/p/a.so@sha256:" + kA + "=x", "--plugin",
+                             "/p/b.so@sha256:" + kB, "--plugin", "/p/c.so"});
   absl::StatusOr<std::vector<plugins::PluginUse>> uses = PluginUsesOf(flags.plugins, flags.sha256);
   ASSERT_TRUE(uses.ok()) << uses.status();
   ASSERT_EQ(uses->size(), 3u);

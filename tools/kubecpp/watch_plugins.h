@@ -60,8 +60,7 @@ absl::StatusOr<WatchPlugins> AddWatchPlugins(const PluginFlags& flags, const api
     std::cerr << "kubecpp: warning: " << e.String() << "\n";
   });
   informers::InformerConfig<T> config;
-  absl::StatusOr<std::vector<plugins::PluginUse>> uses =
-      PluginUsesOf(flags.plugins, flags.sha256);
+  absl::StatusOr<std::vector<plugins::PluginUse>> uses = PluginUsesOf(flags.plugins, flags.sha256);
   if (!uses.ok()) return uses.status();
   for (const plugins::PluginUse& use : *uses) {
     absl::StatusOr<plugins::PluginInfo> added = plugins::AddPlugin(
