@@ -68,11 +68,9 @@ class FileDescriptor {
   FileDescriptor(const FileDescriptor&) = delete;
   FileDescriptor& operator=(const FileDescriptor&) = delete;
   int get() const { return fd_; }
-  // release gives up ownership: the caller closes the descriptor.
-  int release() { return std::exchange(fd_, -1); }
 
  private:
-  int fd_;
+  const int fd_;
 };
 
 // CheckElfSharedObject refuses anything but an ELF shared object, with a clearer reason than
@@ -114,7 +112,6 @@ struct PluginLoader::State {
     std::weak_ptr<const PluginLibrary> library;
     void* handle = nullptr;
     std::string path;
-    int fd = -1;  // the descriptor the library was hashed and loaded through
   };
 
   // AnyUnloading: whether some library's last reference is gone but its shutdown/dlclose has
@@ -210,7 +207,6 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLoader::Load(
     }
   }
   const FileId id{st.st_dev, st.st_ino};
-  if (options_.after_digest_for_testing) options_.after_digest_for_testing(*real);
 
   MutexLock lock(&state_->mu);
   AwaitCondition(state_->mu,
@@ -221,14 +217,9 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLoader::Load(
     if (std::shared_ptr<const PluginLibrary> live = it->second.library.lock()) return live;
   }
 
-  // 5: load it through the descriptor that was checked and hashed, not by path: whatever is at
-  // the path now (a swap after the digest check), the loaded code is the hashed file's. The
-  // descriptor stays open while the library is loaded: glibc matches an already loaded object
-  // by the name given to dlopen before anything else, so the number must not be reused for
-  // another file meanwhile. The entry point must be the file's own.
-  const std::string fd_path = absl::StrCat("/proc/self/fd/", fd.get());
+  // 5: load it; the entry point must be the file's own.
   dlerror();
-  void* handle = dlopen(fd_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* handle = dlopen(real->c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("plugin ", *real, ": the dynamic loader refused it: ", DlError()));
@@ -236,11 +227,10 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLoader::Load(
   for (const auto& [other_id, entry] : state_->entries) {
     if (entry.handle == handle) {
       dlclose(handle);
-      // Cannot happen for our own libraries (each keeps its descriptor, and files are deduped
-      // by inode above); a safety net against handing out another file's code.
       return absl::FailedPreconditionError(absl::StrCat(
-          "plugin ", *real, ": the dynamic loader returned the library already loaded from ",
-          entry.path, " instead of this file"));
+          "plugin ", *real, ": the file was replaced while the previous version from ", entry.path,
+          " is still in use; the dynamic loader would return the old code. Install "
+          "the new version under a new path"));
     }
   }
   dlerror();
@@ -262,10 +252,8 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLoader::Load(
 
   // 6: handshake and init. The unload action runs when the last reference is gone.
   std::weak_ptr<State> weak_state = state_;
-  const int library_fd = fd.release();
-  auto unload = [weak_state, id, handle, library_fd] {
+  auto unload = [weak_state, id, handle] {
     dlclose(handle);
-    close(library_fd);
     if (std::shared_ptr<State> state = weak_state.lock()) {
       MutexLock lock(&state->mu);
       state->entries.erase(id);
@@ -276,10 +264,9 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLoader::Load(
       std::move(unload));
   if (!library.ok()) {
     dlclose(handle);
-    close(library_fd);
     return library.status();
   }
-  state_->entries[id] = State::Entry{*library, handle, *real, library_fd};
+  state_->entries[id] = State::Entry{*library, handle, *real};
   return library;
 }
 

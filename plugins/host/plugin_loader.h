@@ -22,23 +22,20 @@
 // Deduplication: files are identified by device and inode (st_dev, st_ino), so two paths to one
 // file (symlinks, hard links, bind mounts of the same device) give the same PluginLibrary while
 // it is alive. A library whose last reference is gone is shut down and dlclose'd; loading it
-// again afterwards runs entry and init again. A new version installed over the path of a loaded
-// one (a new inode) is another library: both stay loaded while used.
+// again afterwards runs entry and init again. Replacing a plugin file in place while an older
+// version from the same path is still loaded is refused (FailedPrecondition): the dynamic
+// loader would silently hand back the old code. Install new versions under a new path.
 //
 // Security notes: the checks guard against configuration mistakes and against files swapped in
-// by anyone who cannot write to the allowed directories. The file is opened once; the ELF check,
-// the digest and dlopen (through /proc/self/fd/N) all use that descriptor, so replacing the path
-// after the check loads nothing else. The descriptor stays open while the library is loaded.
-// Not covered: rewriting the same inode in place (its owner can); hence the refusal of group-
-// or world-writable files with allowed directories. A loaded plugin runs with the full rights
-// of the process. Needs /proc (Linux).
+// by anyone who cannot write to the allowed directories. Between the digest check and dlopen
+// the file is opened again by path, so the allowed directories must be writable only by trusted
+// users. A loaded plugin runs with the full rights of the process.
 //
 // Thread-safety: Load may be called concurrently; loads are serialized. Libraries and instances
 // outlive the loader safely.
 #ifndef KUBECPP_PLUGINS_HOST_PLUGIN_LOADER_H_
 #define KUBECPP_PLUGINS_HOST_PLUGIN_LOADER_H_
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,9 +52,6 @@ struct PluginLoaderOptions {
   std::vector<std::string> allowed_directories;
   PluginLimits limits;
   PluginLogSink log_sink;  // empty: StderrPluginLogSink()
-  // after_digest_for_testing: called with the file's real path after its digest is checked and
-  // before it is loaded (tests swap the file there). Empty in production.
-  std::function<void(const std::string& real_path)> after_digest_for_testing;
 };
 
 struct LoadOptions {
