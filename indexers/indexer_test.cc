@@ -1,6 +1,7 @@
 #include "indexers/indexer.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,48 @@ TEST(IndexerTest, ByIndexReturnsTheCurrentObjectAfterAnUpdateThatKeepsItsValues)
   auto by_ns = store.ByIndex(kNamespaceIndex, "ns");
   ASSERT_EQ(by_ns->size(), 1u);
   EXPECT_EQ((*by_ns)[0].get(), a2.get());
+}
+
+// An index function that fails (returns nothing) or changes its mind between calls, as a
+// plugin may: updates and deletes unfile by the values recorded at insert time, so no stale
+// entry survives, and the function runs once per index per write (never on the old object).
+TEST(IndexerTest, UnfilesByRecordedValuesNotByRerunningTheFunction) {
+  Indexer<TestObject> store;
+  auto failing = std::make_shared<bool>(false);
+  auto calls = std::make_shared<int>(0);
+  IndexDefinition<TestObject> group = LabelIndex<TestObject>("group");
+  group.func = [failing, calls, inner = group.func](const TestObject& o) {
+    ++*calls;
+    return *failing ? std::vector<std::string>{} : inner(o);
+  };
+  ASSERT_TRUE(store.AddIndexers({group}).ok());
+  const std::string index = LabelIndexName("group");
+  store.Upsert(MakeObject("ns1", "a", "1", {{"group", "x"}}));
+  store.Upsert(MakeObject("ns1", "b", "1", {{"group", "x"}}));
+  EXPECT_EQ(*calls, 2);
+  *calls = 0;
+  store.Upsert(MakeObject("ns1", "b", "2", {{"group", "y"}}));
+  EXPECT_EQ(*calls, 1) << "one call per index per update";
+  EXPECT_THAT(Sorted(*store.IndexKeys(index, "x")), ElementsAre("ns1/a"));
+  EXPECT_THAT(*store.IndexKeys(index, "y"), ElementsAre("ns1/b"));
+
+  // The function fails from now on: the update unfiles a from x; the delete unfiles b from y.
+  *failing = true;
+  store.Upsert(MakeObject("ns1", "a", "2", {{"group", "z"}}));
+  EXPECT_THAT(*store.IndexKeys(index, "x"), IsEmpty());
+  EXPECT_THAT(*store.ListIndexFuncValues(index), ElementsAre("y"));
+  ASSERT_TRUE(store.Delete(meta::ObjectKeyRef{"ns1", "b"}).has_value());
+  EXPECT_THAT(*store.ByIndex(index, "y"), IsEmpty());
+  EXPECT_THAT(*store.ListIndexFuncValues(index), IsEmpty());
+
+  // Working again: filed afresh; a relist records values too.
+  *failing = false;
+  store.Upsert(MakeObject("ns1", "a", "3", {{"group", "z"}}));
+  EXPECT_THAT(*store.IndexKeys(index, "z"), ElementsAre("ns1/a"));
+  store.Replace({MakeObject("ns1", "a", "4", {{"group", "w"}})});
+  *failing = true;
+  ASSERT_TRUE(store.Delete(meta::ObjectKeyRef{"ns1", "a"}).has_value());
+  EXPECT_THAT(*store.ListIndexFuncValues(index), IsEmpty());
 }
 
 TEST(IndexerTest, DuplicateIndexNameIsAnErrorAndAddsNothing) {

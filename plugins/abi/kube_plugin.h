@@ -230,7 +230,8 @@ typedef struct kube_plugin_owner_reference {
  * documentation, with [N] for a list element and ['key'] or ["key"] for a map entry; a quote or
  * backslash inside a quoted key is escaped with a backslash:
  *   spec.nodeName   metadata.labels['app.kubernetes.io/name']   spec.containers[0].image
- *   metadata.ownerReferences[0].kind
+ *   metadata.ownerReferences[0].kind   spec.volumes[0].configMap.name
+ * The same path works on typed (protobuf), metadata-only and unstructured objects.
  * A malformed path gives KUBE_PLUGIN_INVALID_ARGUMENT. */
 typedef struct kube_host_api {
   size_t struct_size; /* KUBE_PLUGIN_END_OF(kube_host_api, <last field of the host's minor>) */

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "client/api/json_options.pb.h"
 #include "google/protobuf/descriptor.h"
 
 namespace kube::plugins {
@@ -58,6 +59,33 @@ const Message* MapEntry(const Message& parent, const FieldDescriptor* field, abs
   return nullptr;
 }
 
+bool IsInline(const FieldDescriptor* field) {
+  return field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated() &&
+         field->options().GetExtension(api::json_inline);
+}
+
+// FindMember finds the API (JSON) member `name` of `descriptor` the way the JSON codec lays the
+// message out: a field of its own, or a member of a json_inline sub-message (Go's embedded
+// structs: Volume carries VolumeSource's configMap, Probe carries ProbeHandler's httpGet), at
+// any depth. Appends the inline fields to pass through, then the member's field, to `chain`.
+// An inline field's own name (volumeSource, handler) is not a member: the API never shows it.
+bool FindMember(const Descriptor* descriptor, absl::string_view name,
+                std::vector<const FieldDescriptor*>& chain) {
+  const FieldDescriptor* own = descriptor->FindFieldByName(std::string(name));
+  if (own != nullptr && !IsInline(own)) {
+    chain.push_back(own);
+    return true;
+  }
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    if (!IsInline(field)) continue;
+    chain.push_back(field);
+    if (FindMember(field->message_type(), name, chain)) return true;
+    chain.pop_back();
+  }
+  return false;
+}
+
 absl::Status NoSuchField(const FieldPath& path, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("field path ", path.String(), ": ", why));
 }
@@ -73,10 +101,18 @@ absl::StatusOr<Resolved> Resolve(const Message& root, const FieldPath& path) {
     if (e.kind != Element::Kind::kField) {
       return NoSuchField(path, absl::StrCat("element ", i, " must be a field name"));
     }
-    const FieldDescriptor* field = descriptor->FindFieldByName(e.name);
-    if (field == nullptr) {
+    std::vector<const FieldDescriptor*> chain;
+    if (!FindMember(descriptor, e.name, chain)) {
       return NoSuchField(path, absl::StrCat(descriptor->name(), " has no field ", e.name));
     }
+    // Pass through the inline sub-messages (absent ones make the rest absent).
+    for (size_t c = 0; c + 1 < chain.size(); ++c) {
+      if (message != nullptr) {
+        const Reflection* r = message->GetReflection();
+        message = r->HasField(*message, chain[c]) ? &r->GetMessage(*message, chain[c]) : nullptr;
+      }
+    }
+    const FieldDescriptor* field = chain.back();
     Resolved at{message, field, Element::Kind::kField, 0, ""};
     if (i + 1 < elements.size() && elements[i + 1].kind != Element::Kind::kField) {
       const Element& selector = elements[++i];

@@ -6,8 +6,11 @@
 // transforms) and built-in index functions written against ObjectView.
 //
 // Mapping (the contract of object_view.h, made concrete):
-//   * Field paths use the .proto field names, which are the API's JSON names (spec.nodeName,
-//     metadata.ownerReferences[0].kind, metadata.labels['app']). A name the message type lacks
+//   * Field paths are the API documentation's (JSON) paths: the .proto field names, which are
+//     the JSON names (spec.nodeName, metadata.ownerReferences[0].kind, metadata.labels['app']),
+//     with the members of json_inline sub-messages at their parent's level, as in JSON
+//     (spec.volumes[0].configMap.name, spec.containers[0].livenessProbe.httpGet.path); the
+//     inline fields' own names (volumeSource, handler) are not members. A name the type lacks
 //     is InvalidArgument; so is a list index on a non-list, a key on a non-map, or a path that
 //     continues past a scalar. A path through an unset message, past the end of a list or to a
 //     missing key is NotFound (when the rest of the path is valid for the schema).

@@ -115,6 +115,39 @@ TEST(ProtoObjectViewTest, ErrorCodesFollowTheContract) {
   EXPECT_EQ(Code(v, "metadata.labels"), absl::StatusCode::kFailedPrecondition);
 }
 
+// Paths are the API documentation's: members of json_inline sub-messages (Volume's VolumeSource,
+// Probe's ProbeHandler, LocalObjectReference) sit at their parent's level, as in JSON.
+TEST(ProtoObjectViewTest, InlinedMembersUseApiPaths) {
+  Pod pod = SamplePod();
+  auto* volume = pod.mutable_spec()->add_volumes();
+  volume->set_name("config");
+  volume->mutable_volumesource()->mutable_configmap()->mutable_localobjectreference()->set_name(
+      "app-config");
+  pod.mutable_spec()->add_volumes()->set_name("scratch");
+  pod.mutable_spec()->mutable_volumes(1)->mutable_volumesource()->mutable_emptydir();
+  auto* probe = pod.mutable_spec()->mutable_containers(0)->mutable_livenessprobe();
+  probe->mutable_handler()->mutable_httpget()->set_path("/healthz");
+  probe->set_periodseconds(5);
+  pod.mutable_spec()->add_imagepullsecrets()->set_name("registry-key");
+  ProtoObjectView v(pod, "v1", "Pod");
+  EXPECT_EQ(Text(v, "spec.volumes[0].configMap.name"), "app-config");
+  EXPECT_EQ(Text(v, "spec.containers[0].livenessProbe.httpGet.path"), "/healthz");
+  EXPECT_EQ(Text(v, "spec.containers[0].livenessProbe.periodSeconds"), "5");
+  EXPECT_EQ(Text(v, "spec.imagePullSecrets[0].name"), "registry-key");
+  // Valid for the schema, absent in this object.
+  EXPECT_EQ(Code(v, "spec.volumes[1].configMap.name"), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Code(v, "spec.containers[1].livenessProbe.httpGet.path"), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Code(v, "spec.containers[0].livenessProbe.exec.command[0]"),
+            absl::StatusCode::kNotFound);
+  // The inline fields' own names are not API members.
+  EXPECT_EQ(Code(v, "spec.volumes[0].volumeSource.configMap.name"),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Code(v, "spec.containers[0].livenessProbe.handler.httpGet.path"),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Code(v, "spec.volumes[0].configMap.localObjectReference.name"),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ProtoObjectViewTest, MetadataMapsAndOwners) {
   Pod pod = SamplePod();
   ProtoObjectView v(pod, "v1", "Pod");
@@ -179,6 +212,31 @@ TEST(ProtoObjectEditorTest, RemoveFieldListElementAndMapEntry) {
   EXPECT_FALSE(pod.spec().has_securitycontext());
 
   EXPECT_EQ(e.RemoveField(P("spec.noSuchField")).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ProtoObjectEditorTest, RemoveInlinedMembersByApiPath) {
+  Pod pod = SamplePod();
+  auto* volume = pod.mutable_spec()->add_volumes();
+  volume->set_name("config");
+  volume->mutable_volumesource()->mutable_configmap()->mutable_localobjectreference()->set_name(
+      "app-config");
+  pod.mutable_spec()
+      ->mutable_containers(0)
+      ->mutable_livenessprobe()
+      ->mutable_handler()
+      ->mutable_httpget()
+      ->set_path("/healthz");
+  ProtoObjectEditor e(pod, "v1", "Pod");
+  ASSERT_TRUE(e.RemoveField(P("spec.volumes[0].configMap.name")).ok());
+  EXPECT_TRUE(pod.spec().volumes(0).volumesource().has_configmap());
+  EXPECT_FALSE(pod.spec().volumes(0).volumesource().configmap().localobjectreference().has_name());
+  ASSERT_TRUE(e.RemoveField(P("spec.containers[0].livenessProbe.httpGet")).ok());
+  EXPECT_FALSE(pod.spec().containers(0).livenessprobe().handler().has_httpget());
+  // Through an absent inline message: nothing to do.
+  ASSERT_TRUE(e.RemoveField(P("spec.containers[1].livenessProbe.httpGet.path")).ok());
+  EXPECT_FALSE(pod.spec().containers(1).has_livenessprobe());
+  EXPECT_EQ(e.RemoveField(P("spec.volumes[0].volumeSource")).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ProtoObjectEditorTest, ProtectedFieldsStay) {

@@ -14,11 +14,21 @@ namespace kube::plugins {
 absl::StatusOr<PluginUse> ParsePluginUse(absl::string_view spec) {
   PluginUse use;
   size_t eq = spec.find('=');
-  use.path = std::string(spec.substr(0, eq));
+  absl::string_view file = spec.substr(0, eq);
   if (eq != absl::string_view::npos) use.config = std::string(spec.substr(eq + 1));
+  constexpr absl::string_view kPin = "@sha256:";
+  if (size_t at = file.rfind(kPin); at != absl::string_view::npos) {
+    use.sha256 = std::string(file.substr(at + kPin.size()));
+    file = file.substr(0, at);
+    if (use.sha256.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("plugin \"", spec, "\": empty digest after @sha256:"));
+    }
+  }
+  use.path = std::string(file);
   if (use.path.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("plugin \"", spec, "\": want FILE.so or FILE.so=CONFIG"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "plugin \"", spec, "\": want FILE.so[@sha256:DIGEST] or FILE.so[@sha256:DIGEST]=CONFIG"));
   }
   return use;
 }

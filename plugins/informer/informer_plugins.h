@@ -60,8 +60,10 @@ struct PluginUse {
   std::string index_name;
 };
 
-// ParsePluginUse parses "FILE[=CONFIG]" (kubecpp's --plugin syntax): everything after the
-// first '=' is the config, verbatim. InvalidArgument for an empty file name.
+// ParsePluginUse parses "FILE[@sha256:DIGEST][=CONFIG]" (kubecpp's --plugin syntax):
+// everything after the first '=' is the config, verbatim; a "@sha256:DIGEST" suffix of the file
+// part pins that file's digest (checked by the loader). InvalidArgument for an empty file name
+// or an empty digest.
 absl::StatusOr<PluginUse> ParsePluginUse(absl::string_view spec);
 
 // PluginIdentity is the identity of an index or transform made from `info`'s plugin with

@@ -536,6 +536,16 @@ TEST(ParsePluginUseTest, FileAndConfig) {
   EXPECT_EQ(ParsePluginUse("/p/lib.so=a=b, c")->path, "/p/lib.so");
   EXPECT_EQ(ParsePluginUse("/p/lib.so=a=b, c")->config, "a=b, c");
   EXPECT_EQ(ParsePluginUse("=x").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParsePluginUse("/p/lib.so").value().sha256, "");
+  absl::StatusOr<PluginUse> pinned = ParsePluginUse("/p/lib.so@sha256:AB12=k=v@sha256:x");
+  ASSERT_TRUE(pinned.ok()) << pinned.status();
+  EXPECT_EQ(pinned->path, "/p/lib.so");
+  EXPECT_EQ(pinned->sha256, "AB12");
+  EXPECT_EQ(pinned->config, "k=v@sha256:x");  // the config is verbatim
+  EXPECT_EQ(ParsePluginUse("/p/a@b.so")->path, "/p/a@b.so");
+  EXPECT_EQ(ParsePluginUse("/p/lib.so@sha256:").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParsePluginUse("@sha256:ab").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -223,6 +223,24 @@ TEST_F(PluginWatchTest, PluginFailuresAreClearAndPerObjectErrorsAreWarnings) {
                                 "no index \"by-node\"; this informer has: namespace, pods-by-node"))
       << unknown_index.output;
 
+  // A SHA-256 pin, per plugin or with --sha256 for the only one, is enforced, never ignored.
+  const std::string wrong(64, 'a');
+  for (const std::string& pin :
+       {absl::StrCat(Runfile("plugins/examples/libpods_by_node.so"), "@sha256:", wrong),
+        absl::StrCat(Runfile("plugins/examples/libpods_by_node.so"), " --sha256 ", wrong)}) {
+    ToolRun pinned = Kubecpp(
+        absl::StrCat("watch pods -n ", ns_, " --plugin ", pin, " --index pods-by-node=node-a"));
+    EXPECT_EQ(pinned.exit_code, 1) << pinned.output;
+    EXPECT_TRUE(absl::StrContains(pinned.output, absl::StrCat("but ", wrong, " is pinned")))
+        << pinned.output;
+  }
+  ToolRun ambiguous = Kubecpp(absl::StrCat(
+      "watch pods -n ", ns_, " --plugin ", Runfile("plugins/examples/libpods_by_node.so"),
+      " --plugin ", Runfile("plugins/examples/libstrip_metadata.so"), " --sha256 ", wrong));
+  EXPECT_EQ(ambiguous.exit_code, 1) << ambiguous.output;
+  EXPECT_TRUE(absl::StrContains(ambiguous.output, "--sha256 is ambiguous with 2 plugins"))
+      << ambiguous.output;
+
   // An index function failing for one object: a warning, the rest of the answer is right.
   ToolRun partial = Kubecpp(absl::StrCat("watch pods -n ", ns_, " --plugin ",
                                          Runfile("plugins/host/testdata/libindex_fails.so"),

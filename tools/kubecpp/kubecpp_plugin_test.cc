@@ -79,6 +79,8 @@ TEST(PluginInspectTest, ReportsTheExactReasonForARefusal) {
       {Testdata("create_fails") + "=bogus", "config \"bogus\" is not valid: want key=value"},
       {Runfile("plugins/examples/libpods_by_node.so") + " --sha256 " + std::string(64, 'a'),
        std::string("but ") + std::string(64, 'a') + " is pinned"},
+      {Runfile("plugins/examples/libpods_by_node.so") + "@sha256:" + std::string(64, 'b'),
+       std::string("but ") + std::string(64, 'b') + " is pinned"},
       {Runfile("plugins/examples/libpods_by_node.so") + " --plugin-dir /tmp",
        "outside the allowed plugin directories [/tmp]"},
       {"/nonexistent/libx.so", "/nonexistent/libx.so"},

@@ -1,4 +1,4 @@
-// kubecpp plugin inspect FILE.so[=CONFIG] [--sha256 DIGEST] [--plugin-dir DIR]
+// kubecpp plugin inspect FILE.so[@sha256:DIGEST][=CONFIG] [--sha256 DIGEST] [--plugin-dir DIR]
 //
 // Loads the file through the same host the informers use and prints what it declares, or the
 // exact reason it is refused (exit code 1). With =CONFIG it also creates (and destroys) one
@@ -22,17 +22,20 @@ namespace kube::tool {
 namespace {
 
 constexpr char kPluginUsage[] =
-    "usage: kubecpp plugin inspect FILE.so[=CONFIG] [--sha256 DIGEST] [--plugin-dir DIR]";
+    "usage: kubecpp plugin inspect FILE.so[@sha256:DIGEST][=CONFIG] [--sha256 DIGEST] "
+    "[--plugin-dir DIR]";
 
 absl::Status Inspect(const Flags& flags) {
   if (flags.args.size() != 3) return absl::InvalidArgumentError(kPluginUsage);
-  absl::StatusOr<plugins::PluginUse> use = PluginUseOf(flags.args[2]);
-  if (!use.ok()) return use.status();
+  absl::StatusOr<std::vector<plugins::PluginUse>> uses =
+      PluginUsesOf({flags.args[2]}, flags.plugin.sha256);
+  if (!uses.ok()) return uses.status();
+  const plugins::PluginUse* use = &uses->front();
   const bool check_config = flags.args[2].find('=') != std::string::npos;
   absl::StatusOr<std::unique_ptr<plugins::PluginLoader>> loader = NewPluginLoader(flags.plugin);
   if (!loader.ok()) return loader.status();
   absl::StatusOr<std::shared_ptr<const plugins::PluginLibrary>> library =
-      (*loader)->Load(use->path, {.sha256 = flags.plugin.sha256});
+      (*loader)->Load(use->path, {.sha256 = use->sha256});
   if (!library.ok()) {
     return absl::Status(library.status().code(),
                         absl::StrCat("refused: ", library.status().message()));

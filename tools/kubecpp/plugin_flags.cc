@@ -6,8 +6,10 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -73,6 +75,31 @@ absl::StatusOr<plugins::PluginUse> PluginUseOf(absl::string_view spec) {
     use->config.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   return use;
+}
+
+absl::StatusOr<std::vector<plugins::PluginUse>> PluginUsesOf(const std::vector<std::string>& specs,
+                                                             absl::string_view sha256_flag) {
+  if (!sha256_flag.empty() && specs.size() != 1) {
+    return absl::InvalidArgumentError(
+        specs.empty() ? "--sha256 needs a plugin"
+                      : absl::StrCat("--sha256 is ambiguous with ", specs.size(),
+                                     " plugins; pin each one as --plugin FILE.so@sha256:DIGEST"));
+  }
+  std::vector<plugins::PluginUse> uses;
+  for (const std::string& spec : specs) {
+    absl::StatusOr<plugins::PluginUse> use = PluginUseOf(spec);
+    if (!use.ok()) return use.status();
+    if (!sha256_flag.empty()) {
+      if (use->sha256.empty()) {
+        use->sha256 = std::string(sha256_flag);
+      } else if (!absl::EqualsIgnoreCase(use->sha256, sha256_flag)) {
+        return absl::InvalidArgumentError(absl::StrCat("plugin ", use->path, ": pinned to ",
+                                                       use->sha256, " and --sha256 ", sha256_flag));
+      }
+    }
+    uses.push_back(*std::move(use));
+  }
+  return uses;
 }
 
 }  // namespace kube::tool

@@ -1,12 +1,15 @@
 // The plugin flags of kubecpp (`plugin inspect`, `watch --plugin ... --index ...`) and the
 // plugin loader they configure. Separate from cli.h so the plugin options stay in one place.
 //
-//   --plugin FILE.so[=CONFIG]   load a plugin into the informer, with CONFIG for this informer's
-//                               instance (repeatable; CONFIG "@PATH" reads it from a file)
+//   --plugin FILE.so[@sha256:DIGEST][=CONFIG]
+//                               load a plugin into the informer, with CONFIG for this informer's
+//                               instance (repeatable; CONFIG "@PATH" reads it from a file);
+//                               "@sha256:DIGEST" pins that file's SHA-256
 //   --index NAME[=VALUE]        after sync, print the keys filed under VALUE in index NAME, or
 //                               every "VALUE KEY" pair of the index without a value
 //   --index-value VALUE         the same as --index NAME=VALUE
-//   --sha256 DIGEST             plugin inspect: refuse the file unless its SHA-256 is DIGEST
+//   --sha256 DIGEST             refuse the plugin file unless its SHA-256 is DIGEST; only with
+//                               exactly one plugin (with several, pin each with @sha256:)
 //   --plugin-dir DIR            load plugins only from DIR (repeatable; symlinks resolved)
 #ifndef KUBECPP_TOOLS_KUBECPP_PLUGIN_FLAGS_H_
 #define KUBECPP_TOOLS_KUBECPP_PLUGIN_FLAGS_H_
@@ -46,8 +49,16 @@ absl::Status ParsePluginFlag(
 // NewPluginLoader: a loader honouring --plugin-dir; plugin log lines go to stderr.
 absl::StatusOr<std::unique_ptr<plugins::PluginLoader>> NewPluginLoader(const PluginFlags& flags);
 
-// PluginUseOf parses one --plugin value ("FILE.so[=CONFIG]", CONFIG "@PATH" read from PATH).
+// PluginUseOf parses one --plugin value ("FILE.so[@sha256:DIGEST][=CONFIG]", CONFIG "@PATH"
+// read from PATH).
 absl::StatusOr<plugins::PluginUse> PluginUseOf(absl::string_view spec);
+
+// PluginUsesOf parses every plugin spec and applies `sha256_flag` (--sha256, empty: none): it
+// pins the only plugin; with several plugins it is ambiguous (InvalidArgument: pin each with
+// @sha256:), as is a --sha256 that differs from the plugin's own @sha256: pin. A pin is never
+// silently dropped.
+absl::StatusOr<std::vector<plugins::PluginUse>> PluginUsesOf(const std::vector<std::string>& specs,
+                                                             absl::string_view sha256_flag);
 
 }  // namespace kube::tool
 

@@ -52,7 +52,7 @@ absl::StatusOr<WatchPlugins> AddWatchPlugins(const PluginFlags& flags, const api
   if (flags.index_value.has_value() && flags.index.empty()) {
     return absl::InvalidArgumentError("--index-value needs --index NAME");
   }
-  if (flags.plugins.empty() && flags.index.empty()) return result;
+  if (flags.plugins.empty() && flags.index.empty() && flags.sha256.empty()) return result;
   absl::StatusOr<std::unique_ptr<plugins::PluginLoader>> loader = NewPluginLoader(flags);
   if (!loader.ok()) return loader.status();
   result.loader = *std::move(loader);
@@ -60,11 +60,11 @@ absl::StatusOr<WatchPlugins> AddWatchPlugins(const PluginFlags& flags, const api
     std::cerr << "kubecpp: warning: " << e.String() << "\n";
   });
   informers::InformerConfig<T> config;
-  for (const std::string& spec : flags.plugins) {
-    absl::StatusOr<plugins::PluginUse> use = PluginUseOf(spec);
-    if (!use.ok()) return use.status();
+  absl::StatusOr<std::vector<plugins::PluginUse>> uses = PluginUsesOf(flags.plugins, flags.sha256);
+  if (!uses.ok()) return uses.status();
+  for (const plugins::PluginUse& use : *uses) {
     absl::StatusOr<plugins::PluginInfo> added = plugins::AddPlugin(
-        *result.loader, *use, {kind.api_version, kind.kind}, result.errors, config);
+        *result.loader, use, {kind.api_version, kind.kind}, result.errors, config);
     if (!added.ok()) return added.status();
   }
   for (const auto& index : config.indexers) result.index_names.push_back(index.name);
