@@ -39,7 +39,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "client/rest/rest_client.h"
-#include "google/protobuf/arena.h"
 #include "google/protobuf/message.h"
 #include "informers/factory.h"
 #include "informers/informer_config.h"
@@ -81,17 +80,13 @@ class RestWatchStream final : public WatchStream<T> {
         out.error = std::move(e.error);
         return std::optional<WatchEvent<T>>(std::move(out));
     }
-    // Each watched object lives on a protobuf Arena of its own, owned by the shared_ptr's control
-    // block: decoding allocates a few arena blocks instead of one heap block per string and
-    // sub-message (about 200 for a pod), and dropping the object frees those few blocks.
-    auto arena = std::make_shared<google::protobuf::Arena>(internal::ObjectArenaOptions());
-    T* object = google::protobuf::Arena::CreateMessage<T>(arena.get());
-    if (absl::Status s = core_->DecodeInto(e, object); !s.ok()) {
+    auto object = std::make_unique<T>();
+    if (absl::Status s = core_->DecodeInto(e, object.get()); !s.ok()) {
       queue_->Close();
       return absl::DataLossError(
           absl::StrCat("undecodable ", WatchEventTypeName(out.type), " event: ", s.message()));
     }
-    out.object = std::shared_ptr<const T>(std::move(arena), object);
+    out.object = std::shared_ptr<const T>(std::move(object));
     return std::optional<WatchEvent<T>>(std::move(out));
   }
 

@@ -26,7 +26,6 @@
 #include "client/rest/rest_client.h"
 #include "client/rest/watch_event.h"
 #include "client/rest/watch_stream.h"
-#include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "informers/list_watcher.h"
@@ -64,16 +63,6 @@ struct DecodedList {
   std::string resource_version;
   std::string continue_token;
 };
-
-// ObjectArenaOptions are the options of the Arena each watched object is decoded onto: a first
-// block large enough for a typical object (a 4 KB-of-JSON pod takes about 11 KB of message), so
-// most objects need one or two blocks.
-inline google::protobuf::ArenaOptions ObjectArenaOptions() {
-  google::protobuf::ArenaOptions options;
-  options.start_block_size = 2048;
-  options.max_block_size = 8192;
-  return options;
-}
 
 // WatchQueue is the bounded hand-over from a rest::WatchStream (push, I/O thread) to
 // WatchStream<T>::Next (pull, reflector thread).
