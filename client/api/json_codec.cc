@@ -6,6 +6,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "boost/json/monotonic_resource.hpp"
+#include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "client/api/json_format.h"
 
@@ -13,6 +15,23 @@ namespace kube::api {
 namespace {
 
 namespace json = boost::json;
+
+// ParseBody is ParseJson (same limits, same errors) with the document in `resource`. A body's
+// DOM only lives while its message is filled, so a monotonic arena (one pointer bump per node,
+// one release at the end) replaces the allocator round trip per node: with a default-allocated
+// DOM, building and destroying it was about a third of decoding a LIST page of pods
+// (docs/benchmarks.md, "Findings").
+absl::StatusOr<json::value> ParseBody(absl::string_view body, json::monotonic_resource& resource) {
+  json::parse_options options;
+  options.max_depth = 256;
+  boost::system::error_code error;
+  json::value value =
+      json::parse(json::string_view(body.data(), body.size()), error, &resource, options);
+  if (error) {
+    return absl::InvalidArgumentError(absl::StrCat("malformed JSON: ", error.message()));
+  }
+  return value;
+}
 
 // TypeMetaOf reads "apiVersion" and "kind" of a JSON object; empty when absent.
 struct TypeMetaView {
@@ -71,14 +90,16 @@ absl::StatusOr<DecodedObject> DecodeValue(const Registry& registry, const json::
 }  // namespace
 
 absl::StatusOr<DecodedObject> JsonCodec::Decode(absl::string_view body) const {
-  absl::StatusOr<json::value> value = ParseJson(body);
+  json::monotonic_resource resource;
+  absl::StatusOr<json::value> value = ParseBody(body, resource);
   if (!value.ok()) return value.status();
   return DecodeValue(registry_, *value);
 }
 
 absl::Status JsonCodec::DecodeInto(absl::string_view body,
                                    google::protobuf::Message* object) const {
-  absl::StatusOr<json::value> value = ParseJson(body);
+  json::monotonic_resource resource;
+  absl::StatusOr<json::value> value = ParseBody(body, resource);
   if (!value.ok()) return value.status();
   TypeMetaView type_meta = TypeMetaOf(*value);
   if (!type_meta.kind.empty()) {
@@ -95,7 +116,8 @@ absl::Status JsonCodec::DecodeInto(absl::string_view body,
 }
 
 absl::StatusOr<DecodedWatchEvent> JsonCodec::DecodeWatchEvent(absl::string_view event) const {
-  absl::StatusOr<json::value> value = ParseJson(event);
+  json::monotonic_resource resource;
+  absl::StatusOr<json::value> value = ParseBody(event, resource);
   if (!value.ok()) return value.status();
   if (!value->is_object()) return absl::InvalidArgumentError("a watch event must be an object");
   const json::object& object = value->get_object();

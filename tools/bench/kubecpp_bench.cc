@@ -15,29 +15,48 @@
 // Output: one JSON object per line and metric, e.g.
 //   {"impl":"kubecpp","workload":"wq_add_get_done","metric":"cycles_per_sec",
 //    "params":{"iterations":2000000},"value":5123456.7,"unit":"cycles/s","better":"higher"}
-// A workload kubecpp cannot run yet prints its rows with "value":null and
-// "status":"not implemented" (compare shows n/a).
-//
-// The informer workloads (sync, store) are stubs until //informers exists; RunSync and
-// RunStore below say exactly what they must measure to match the client-go harness.
+// A workload kubecpp cannot run prints its rows with "value":null and "status":"not
+// implemented" (compare shows n/a); every workload is implemented now.
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "client/api/core/v1/pod.pb.h"
+#include "client/config/loader.h"
+#include "client/rest/rest_client.h"
+#include "client/transport/http_transport.h"
+#include "client/transport/transport.h"
+#include "indexers/index_func.h"
+#include "indexers/indexer.h"
+#include "informers/rest_lister_watcher.h"
+#include "informers/shared_informer.h"
 #include "workqueue/queue.h"
 
 namespace kube::bench {
@@ -167,51 +186,231 @@ void RunWorkerPool(const Options& o) {
        static_cast<double>(o.batches * kBatch) / Seconds(timed), "adds/s", "higher");
 }
 
-// sync: what the client-go harness measures, and what this must measure once //informers exists:
-//   - a pod informer on the replay server of --server-kubeconfig (bearer token and CA from it),
-//     with the namespace index and one handler counting updates, registered before start;
-//     wire format --wire (Accept and Content-Type), no response compression (no
-//     Accept-Encoding), no client-side rate limit; --list-mode=list: paged LIST (limit=500,
-//     as client-go's pager) then WATCH from the list's resourceVersion;
-//   - wall_time: from starting the informer to HasSynced (store holds the N initial pods);
-//   - peak_rss: VmHWM of /proc/self/status right after sync;
-//   - heap_per_pod: (heap bytes in use after sync - before start) / N, e.g. mallinfo2().uordblks;
-//   - rss_per_pod: (VmRSS after sync, after releasing free memory (malloc_trim) - before) / N;
-//   - then, if --events > 0: POST /bench/release to the server (it holds watch events until
-//     then), and events_per_sec = events / (time from the release to the handler's events-th
-//     update).
+// ---- Informer workloads (sync, store) ----
+
+// ProcStatus reads VmHWM and VmRSS (bytes) from /proc/self/status, as the Go harness does.
+struct ProcMemory {
+  int64_t hwm = 0;
+  int64_t rss = 0;
+};
+
+ProcMemory ReadProcStatus() {
+  ProcMemory m;
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<absl::string_view> fields =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    if (fields.size() < 2) continue;
+    int64_t kb = 0;
+    if (!absl::SimpleAtoi(fields[1], &kb)) continue;
+    if (fields[0] == "VmHWM:") m.hwm = kb * 1024;
+    if (fields[0] == "VmRSS:") m.rss = kb * 1024;
+  }
+  if (m.hwm == 0 || m.rss == 0) Fail("cannot read VmHWM/VmRSS from /proc/self/status");
+  return m;
+}
+
+// HeapInUse is glibc malloc's bytes in allocated chunks (main arena and the others), the
+// counterpart of Go's MemStats.HeapInuse.
+int64_t HeapInUse() { return static_cast<int64_t>(mallinfo2().uordblks); }
+
+using Pod = api::core::v1::Pod;
+
+// Synced is a running pod informer on the replay server, synced.
+struct Synced {
+  std::shared_ptr<rest::RestClient> client;
+  std::unique_ptr<informers::RestListerWatcher<Pod>> lister_watcher;
+  std::unique_ptr<informers::SharedIndexInformer<Pod>> informer;
+  std::shared_ptr<informers::HandlerRegistration> registration;
+  std::atomic<int64_t> updates{0};
+  absl::Notification all_updates;  // the handler has seen --events updates
+  Clock::duration wall{};
+
+  ~Synced() {
+    if (informer != nullptr) informer->Shutdown();
+  }
+};
+
+// StartAndSync is the Go harness's startAndSync: a pod informer (namespace index, which every
+// kubecpp cache has, like the client-go factory's) with one counting handler registered before
+// start; returns once HasSynced. Client settings as on the Go side: the wire format asked for,
+// no response compression, no client-side rate limit, paged LIST of 500 (the reflector's
+// page size) then WATCH, or the streaming list with --list-mode=watchlist.
+std::unique_ptr<Synced> StartAndSync(const Options& o) {
+  if (o.server_kubeconfig.empty()) Fail("--server-kubeconfig is required");
+  config::LoaderOptions loader;
+  loader.explicit_path = o.server_kubeconfig;
+  loader.allow_in_cluster = false;
+  absl::StatusOr<config::LoadedRestConfig> loaded = config::LoadRestConfig(loader);
+  if (!loaded.ok()) Fail(loaded.status().ToString());
+  config::RestConfig cfg = loaded->config;
+  cfg.disable_compression = true;
+  cfg.qps = -1;
+  cfg.user_agent = "kubecpp-bench";
+  absl::StatusOr<std::shared_ptr<transport::Transport>> t = transport::NewHttpTransport(cfg);
+  if (!t.ok()) Fail(t.status().ToString());
+  auto s = std::make_unique<Synced>();
+  absl::StatusOr<std::shared_ptr<rest::RestClient>> client =
+      rest::RestClient::Create(*t, {.config = cfg});
+  if (!client.ok()) Fail(client.status().ToString());
+  s->client = *client;
+  informers::RestListerWatcherOptions lw_options;
+  lw_options.resource = "pods";
+  lw_options.format =
+      o.wire == "json" ? informers::WireFormat::kJson : informers::WireFormat::kProtobuf;
+  auto lw = informers::RestListerWatcher<Pod>::Create(s->client, lw_options);
+  if (!lw.ok()) Fail(lw.status().ToString());
+  s->lister_watcher = *std::move(lw);
+  informers::SharedInformerOptions<Pod> options;
+  options.reflector.use_watch_list = o.list_mode == "watchlist";
+  options.reflector.page_size = 500;
+  auto informer = informers::SharedIndexInformer<Pod>::Create(s->lister_watcher.get(), options);
+  if (!informer.ok()) Fail(informer.status().ToString());
+  s->informer = *std::move(informer);
+  (void)s->informer->SetWatchErrorHandler([](const absl::Status& status) {
+    std::fprintf(stderr, "kubecpp_bench: list/watch error: %s\n", status.ToString().c_str());
+  });
+  informers::EventHandler<Pod> handler;
+  handler.on_add = [](const indexers::ObjectPtr<Pod>&, bool) {};
+  Synced* raw = s.get();
+  const int64_t want = o.events;
+  handler.on_update = [raw, want](const indexers::ObjectPtr<Pod>&,
+                                  const indexers::ObjectPtr<Pod>&) {
+    if (raw->updates.fetch_add(1, std::memory_order_relaxed) + 1 == want) {
+      raw->all_updates.Notify();
+    }
+  };
+  handler.on_delete = [](const indexers::ObjectPtr<Pod>&) {};
+  auto registration = s->informer->AddEventHandler(std::move(handler));
+  if (!registration.ok()) Fail(registration.status().ToString());
+  s->registration = *registration;
+
+  const Clock::time_point start = Clock::now();
+  s->informer->Run();
+  if (!s->informer->WaitForCacheSync(absl::Now() + absl::Minutes(10))) {
+    Fail("no sync within 10 minutes");
+  }
+  s->wall = Clock::now() - start;
+  const size_t got = s->informer->GetIndexer().Size();
+  if (static_cast<int64_t>(got) != o.n) {
+    Fail(absl::StrCat("synced ", got, " pods, expected --n=", o.n, " (does the server serve -n ",
+                      o.n, "?)"));
+  }
+  return s;
+}
+
+// Release is POST /bench/release: the server then streams the watch events it held back.
+void Release(const Synced& s) {
+  absl::StatusOr<rest::Result> r = s.client->Post().AbsPath("/bench/release").Do();
+  if (!r.ok()) Fail(absl::StrCat("POST /bench/release: ", r.status().ToString()));
+}
+
+// sync: (a) initial sync of N pods: wall time until HasSynced, peak RSS (VmHWM right after
+// sync), steady heap and RSS per cached pod ((after - before) / N; RSS after malloc_trim, the
+// counterpart of Go's FreeOSMemory); (b) then --events MODIFIED events through the informer to
+// the one handler: events / (time from the release to the handler's events-th update).
 void RunSync(const Options& o) {
   const Params params = Params().Int("n", o.n).Str("wire", o.wire).Str("list_mode", o.list_mode);
-  Emit("sync", "wall_time", params, std::nullopt, "ms", "lower");
-  Emit("sync", "peak_rss", params, std::nullopt, "MiB", "lower");
-  Emit("sync", "heap_per_pod", params, std::nullopt, "bytes", "lower");
-  Emit("sync", "rss_per_pod", params, std::nullopt, "bytes", "lower");
+  malloc_trim(0);
+  const int64_t heap_before = HeapInUse();
+  const int64_t rss_before = ReadProcStatus().rss;
+
+  std::unique_ptr<Synced> s = StartAndSync(o);
+
+  const int64_t heap_after = HeapInUse();
+  const int64_t hwm = ReadProcStatus().hwm;
+  malloc_trim(0);
+  const int64_t rss_after = ReadProcStatus().rss;
+  const double n = static_cast<double>(o.n);
+  Emit("sync", "wall_time", params,
+       static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(s->wall).count()) /
+           1000,
+       "ms", "lower");
+  Emit("sync", "peak_rss", params, static_cast<double>(hwm) / (1 << 20), "MiB", "lower");
+  Emit("sync", "heap_per_pod", params, static_cast<double>(heap_after - heap_before) / n, "bytes",
+       "lower");
+  Emit("sync", "rss_per_pod", params, static_cast<double>(rss_after - rss_before) / n, "bytes",
+       "lower");
+
   if (o.events > 0) {
+    const Clock::time_point start = Clock::now();
+    Release(*s);
+    if (!s->all_updates.WaitForNotificationWithTimeout(absl::Minutes(10))) {
+      Fail(absl::StrCat("saw ", s->updates.load(), " of ", o.events, " updates within 10 minutes"));
+    }
+    const double elapsed = Seconds(Clock::now() - start);
     Emit("watch", "events_per_sec",
          Params()
              .Int("n", o.n)
              .Int("events", o.events)
              .Str("wire", o.wire)
              .Str("list_mode", o.list_mode),
-         std::nullopt, "events/s", "higher");
+         static_cast<double>(o.events) / elapsed, "events/s", "higher");
   }
 }
 
-// store: sync as above (the server spreads N pods over its namespaces), then
-//   - get_p50 / get_p99: --lookups Get-by-key calls on keys drawn uniformly at random (seeded)
+// Percentile of sorted values, nearest rank (the Go harness's percentile).
+int64_t Percentile(const std::vector<int64_t>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  int64_t k = static_cast<int64_t>(p * static_cast<double>(sorted.size()) + 0.5) - 1;
+  k = std::clamp<int64_t>(k, 0, static_cast<int64_t>(sorted.size()) - 1);
+  return sorted[k];
+}
+
+// store: on a synced store,
+//   - get_p50 / get_p99: --lookups GetByKey calls on keys drawn uniformly at random (seeded)
 //     from the store's keys, each call timed alone on the monotonic clock, after a warm-up pass
-//     of 10,000 calls; nearest-rank percentiles, in ns;
+//     of up to 10,000 calls; nearest-rank percentiles, in ns;
 //   - byindex: --index-calls ByIndex("namespace", ns) calls on random namespaces, each
 //     returning that namespace's pods (shared pointers, no copies); total time / calls, in ns.
 void RunStore(const Options& o) {
-  // The namespace count comes from the synced store; until then it is the replay's default
-  // spread of 100 pods per namespace.
-  const int64_t namespaces = o.n / 100 > 0 ? o.n / 100 : 1;
-  const Params params = Params().Int("n", o.n).Int("namespaces", namespaces);
-  Emit("store", "get_p50", params, std::nullopt, "ns", "lower");
-  Emit("store", "get_p99", params, std::nullopt, "ns", "lower");
-  Emit("store", "byindex", Params(params).Int("per_namespace", o.n / namespaces), std::nullopt,
-       "ns/call", "lower");
+  std::unique_ptr<Synced> s = StartAndSync(o);
+  const indexers::Indexer<Pod>& indexer = s->informer->GetIndexer();
+  const std::vector<std::string> keys = indexer.ListKeys();
+  absl::flat_hash_set<std::string> ns_set;
+  for (const std::string& k : keys) ns_set.insert(k.substr(0, k.find('/')));
+  const std::vector<std::string> namespaces(ns_set.begin(), ns_set.end());
+  std::mt19937_64 rng(o.seed);
+  auto pick = [&rng](size_t size) {
+    return static_cast<size_t>(std::uniform_int_distribution<uint64_t>(0, size - 1)(rng));
+  };
+  const Params params =
+      Params().Int("n", o.n).Int("namespaces", static_cast<int64_t>(namespaces.size()));
+
+  std::vector<const std::string*> lookups(o.lookups);
+  for (auto& k : lookups) k = &keys[pick(keys.size())];
+  int64_t found = 0;
+  const size_t warmup = std::min<size_t>(lookups.size(), 10000);
+  for (size_t i = 0; i < warmup; ++i) found += indexer.GetByKey(*lookups[i]) != nullptr;
+  std::vector<int64_t> latency(lookups.size());
+  for (size_t i = 0; i < lookups.size(); ++i) {
+    const Clock::time_point t0 = Clock::now();
+    indexers::ObjectPtr<Pod> pod = indexer.GetByKey(*lookups[i]);
+    latency[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+    found += pod != nullptr;
+  }
+  if (found != static_cast<int64_t>(lookups.size() + warmup)) Fail("some keys were not found");
+  std::sort(latency.begin(), latency.end());
+  Emit("store", "get_p50", params, static_cast<double>(Percentile(latency, 0.50)), "ns", "lower");
+  Emit("store", "get_p99", params, static_cast<double>(Percentile(latency, 0.99)), "ns", "lower");
+
+  std::vector<const std::string*> picks(o.index_calls);
+  for (auto& ns : picks) ns = &namespaces[pick(namespaces.size())];
+  int64_t total = 0;
+  const Clock::time_point t0 = Clock::now();
+  for (const std::string* ns : picks) {
+    absl::StatusOr<std::vector<indexers::ObjectPtr<Pod>>> items =
+        indexer.ByIndex(indexers::kNamespaceIndex, *ns);
+    if (!items.ok()) Fail(items.status().ToString());
+    total += static_cast<int64_t>(items->size());
+  }
+  const double elapsed_ns = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+  Emit("store", "byindex",
+       Params(params).Int("per_namespace",
+                          total / std::max<int64_t>(static_cast<int64_t>(picks.size()), 1)),
+       elapsed_ns / static_cast<double>(std::max<size_t>(picks.size(), 1)), "ns/call", "lower");
 }
 
 // ParseFlags accepts --name=value (and -name=value) for every Options field.

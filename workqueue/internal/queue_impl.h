@@ -3,9 +3,12 @@
 #define KUBECPP_WORKQUEUE_INTERNAL_QUEUE_IMPL_H_
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -33,11 +36,20 @@ inline std::shared_ptr<QueueMetrics> MakeQueueMetrics(const QueueOptions& option
 // QueueImpl is the queue proper; DelayingQueueImpl and RateLimitingQueueImpl wrap one.
 //
 // State, all under mu_:
-//   queue_       pending items in FIFO order, each at most once, none of them in processing_;
-//   dirty_       every pending item (those in queue_ and those re-added while processing),
-//                with the time it became pending (for the latency metric);
-//   processing_  items handed out by Get and not yet Done, with the time Get returned them.
-// An item in both dirty_ and processing_ is pushed to queue_ by Done.
+//   queue_       pending items in FIFO order, each at most once, none of them processing;
+//   items_       every item that is dirty (pending: in queue_, or re-added while processing),
+//                processing (handed out by Get and not yet Done), or both, with the time it
+//                became pending (for the latency metric) and the time Get returned it;
+//   processing_count_  how many items_ entries are processing.
+// An item both dirty and processing is pushed to queue_ by Done. client-go keeps two sets
+// (dirty, processing); one map with two flags hashes the item once per Add, Get and Done
+// instead of twice, which is a quarter of a cycle's CPU.
+//
+// Why std::mutex and not absl::Mutex: Debian's Abseil is built with absl::Mutex deadlock
+// detection on, and an Add/Get/Done cycle is three lock round trips; with std::mutex and
+// condition variables (a notify only when someone waits) the single-thread cycle takes about half
+// the CPU (docs/benchmarks.md, "Findings"). TSAN understands std::mutex natively, so the
+// base/sync.h annotations are not needed here.
 template <typename T>
 class QueueImpl final : public Queue<T> {
  public:
@@ -60,75 +72,95 @@ class QueueImpl final : public Queue<T> {
   }
 
   void Add(const T& item) override {
-    MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (shutting_down_) return;
-    auto [it, inserted] = dirty_.try_emplace(item, Stamp());
-    if (!inserted) return;  // already pending: merged
+    auto [it, inserted] = items_.try_emplace(item);
+    ItemState& state = it->second;
+    if (state.dirty) return;  // already pending: merged
+    state.dirty = true;
+    state.dirty_since = Stamp();
     if (metrics_ != nullptr) {
       metrics_->IncAdds();
       metrics_->IncDepth();
     }
     // Being processed: Done will queue it, so it is never handed to two workers at once.
-    if (processing_.contains(item)) return;
+    if (state.processing) return;
     queue_.push_back(item);
+    if (blocked_in_get_ > 0) item_cv_.notify_one();
   }
 
   size_t Len() const override {
-    MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return queue_.size();
   }
 
   std::optional<T> Get() override {
-    MutexLock lock(&mu_);
-    ++blocked_in_get_;
-    AwaitCondition(mu_, absl::Condition(this, &QueueImpl::HasItemOrShuttingDown));
-    --blocked_in_get_;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!HasItemOrShuttingDown()) {
+      ++blocked_in_get_;
+      if (testing_waiters_ > 0) state_cv_.notify_all();
+      item_cv_.wait(lock, [this] { return HasItemOrShuttingDown(); });
+      --blocked_in_get_;
+    }
     if (queue_.empty()) return std::nullopt;  // shutting down and drained
     std::optional<T> item(std::move(queue_.front()));
     queue_.pop_front();
     const absl::Time now = Stamp();
-    auto pending = dirty_.find(*item);
+    ItemState& state = items_.find(*item)->second;
     if (metrics_ != nullptr) {
       metrics_->DecDepth();
-      metrics_->ObserveQueueLatency(now - pending->second);
+      metrics_->ObserveQueueLatency(now - state.dirty_since);
     }
-    dirty_.erase(pending);
-    processing_.emplace(*item, now);
+    state.dirty = false;
+    state.processing = true;
+    state.processing_since = now;
+    ++processing_count_;
     return item;
   }
 
   void Done(const T& item) override {
-    MutexLock lock(&mu_);
-    auto it = processing_.find(item);
-    if (it == processing_.end()) return;
-    if (metrics_ != nullptr) metrics_->ObserveWorkDuration(Stamp() - it->second);
-    processing_.erase(it);
-    if (dirty_.contains(item)) queue_.push_back(item);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = items_.find(item);
+    if (it == items_.end() || !it->second.processing) return;
+    if (metrics_ != nullptr) metrics_->ObserveWorkDuration(Stamp() - it->second.processing_since);
+    --processing_count_;
+    if (it->second.dirty) {
+      it->second.processing = false;
+      queue_.push_back(item);
+      if (blocked_in_get_ > 0) item_cv_.notify_one();
+    } else {
+      items_.erase(it);
+    }
+    if (blocked_in_drain_ > 0 && processing_count_ == 0) state_cv_.notify_all();
   }
 
   void ShutDown() override {
     {
-      MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       shutting_down_ = true;
       drain_ = false;
+      item_cv_.notify_all();
+      state_cv_.notify_all();
     }
     StopTicker();
   }
 
   void ShutDownWithDrain() override {
     {
-      MutexLock lock(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       shutting_down_ = true;
       drain_ = true;
+      item_cv_.notify_all();
       ++blocked_in_drain_;
-      AwaitCondition(mu_, absl::Condition(this, &QueueImpl::DrainedOrNotDraining));
+      state_cv_.notify_all();
+      state_cv_.wait(lock, [this] { return DrainedOrNotDraining(); });
       --blocked_in_drain_;
     }
     StopTicker();
   }
 
   bool ShuttingDown() const override {
-    MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return shutting_down_;
   }
 
@@ -136,11 +168,13 @@ class QueueImpl final : public Queue<T> {
   // tests may too.
   void UpdateUnfinishedWorkMetrics() {
     if (metrics_ == nullptr) return;
-    MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     const absl::Time now = clock_.Now();
     double total_seconds = 0;
     absl::Duration longest = absl::ZeroDuration();
-    for (const auto& [item, started] : processing_) {
+    for (const auto& [item, state] : items_) {
+      if (!state.processing) continue;
+      const absl::Time started = state.processing_since;
       const absl::Duration age = now - started;
       total_seconds += absl::ToDoubleSeconds(age);
       longest = std::max(longest, age);
@@ -154,11 +188,13 @@ class QueueImpl final : public Queue<T> {
   // test act on "workers are blocked" without sleeping.
   bool AwaitBlockedForTesting(int getters, int drainers,
                               absl::Duration timeout = absl::Seconds(10)) const {
-    MutexLock lock(&mu_);
-    auto blocked = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++testing_waiters_;
+    const bool ok = state_cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [&] {
       return blocked_in_get_ >= getters && blocked_in_drain_ >= drainers;
-    };
-    return AwaitConditionWithDeadline(mu_, absl::Condition(&blocked), absl::Now() + timeout);
+    });
+    --testing_waiters_;
+    return ok;
   }
 
  private:
@@ -166,7 +202,7 @@ class QueueImpl final : public Queue<T> {
     return !queue_.empty() || shutting_down_;
   }
   bool DrainedOrNotDraining() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return processing_.empty() || !drain_;
+    return processing_count_ == 0 || !drain_;
   }
 
   // Stamp is the time recorded with an item; reading the clock is skipped without metrics.
@@ -194,14 +230,23 @@ class QueueImpl final : public Queue<T> {
   Clock& clock_;
   const std::shared_ptr<QueueMetrics> metrics_;
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
+  std::condition_variable item_cv_;           // queue_ became non-empty, or shutting down
+  mutable std::condition_variable state_cv_;  // drained, or the blocked_in_* counters changed
   std::deque<T> queue_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<T, absl::Time> dirty_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<T, absl::Time> processing_ ABSL_GUARDED_BY(mu_);
+  struct ItemState {
+    bool dirty = false;
+    bool processing = false;
+    absl::Time dirty_since;
+    absl::Time processing_since;
+  };
+  absl::flat_hash_map<T, ItemState> items_ ABSL_GUARDED_BY(mu_);
+  size_t processing_count_ ABSL_GUARDED_BY(mu_) = 0;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   bool drain_ ABSL_GUARDED_BY(mu_) = false;
-  int blocked_in_get_ ABSL_GUARDED_BY(mu_) = 0;    // for AwaitBlockedForTesting
-  int blocked_in_drain_ ABSL_GUARDED_BY(mu_) = 0;  // for AwaitBlockedForTesting
+  int blocked_in_get_ ABSL_GUARDED_BY(mu_) = 0;           // for AwaitBlockedForTesting
+  int blocked_in_drain_ ABSL_GUARDED_BY(mu_) = 0;         // for AwaitBlockedForTesting
+  mutable int testing_waiters_ ABSL_GUARDED_BY(mu_) = 0;  // threads in AwaitBlockedForTesting
 
   absl::Mutex ticker_mu_;
   bool ticker_stop_ ABSL_GUARDED_BY(ticker_mu_) = false;
