@@ -85,7 +85,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     absl::StatusOr<std::string> body = codec->Encode(*object->message);
     FuzzCheck(body.ok(), "a decoded object does not encode", input, body.status().ToString());
     absl::StatusOr<api::DecodedObject> again = codec->Decode(*body);
-    FuzzCheck(again.ok() && again->kind == object->kind,
+    // The same message type; the kind entry may differ where a message has several (a body
+    // without apiVersion decodes as the "" entry of APIResourceList, which is written as "v1").
+    FuzzCheck(again.ok() && again->kind->descriptor == object->kind->descriptor,
               "an encoded object does not decode as its kind", *body,
               again.ok() ? again->kind->kind : again.status().ToString());
     absl::StatusOr<std::string> body_again = codec->Encode(*again->message);
