@@ -515,6 +515,12 @@ class Writer {
     return message.GetReflection()->GetString(message, field);
   }
 
+  // Invalid is the error of a special message whose value has no JSON form.
+  static absl::Status Invalid(const MessageInfo& info, const absl::Status& status) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(info.descriptor->full_name(), " cannot be written: ", status.message()));
+  }
+
   absl::Status Special(const pb::Message& message, const MessageInfo& info) {
     switch (info.format) {
       case JSON_FORMAT_TIME: {
@@ -522,7 +528,9 @@ class Writer {
         if (seconds == 0 && Int(message, 2, info) == 0) {
           out_ += "null";
         } else {
-          AppendQuoted(internal::FormatRfc3339Seconds(seconds), out_);
+          absl::StatusOr<std::string> text = internal::FormatRfc3339Seconds(seconds);
+          if (!text.ok()) return Invalid(info, text.status());
+          AppendQuoted(*text, out_);
         }
         return absl::OkStatus();
       }
@@ -531,7 +539,9 @@ class Writer {
         if (time.seconds == 0 && time.nanos == 0) {
           out_ += "null";
         } else {
-          AppendQuoted(internal::FormatRfc3339Micros(time), out_);
+          absl::StatusOr<std::string> text = internal::FormatRfc3339Micros(time);
+          if (!text.ok()) return Invalid(info, text.status());
+          AppendQuoted(*text, out_);
         }
         return absl::OkStatus();
       }

@@ -53,6 +53,10 @@ TEST(JsonFormatTest, TimeIsRfc3339SecondsInUtc) {
   back = FromJson<meta::ObjectMeta>(R"({"creationTimestamp":"2024-01-02T04:04:05.9+01:00"})");
   EXPECT_EQ(back.creationtimestamp().seconds(), 1704164645);
   EXPECT_EQ(back.creationtimestamp().nanos(), 0);
+  // A time RFC 3339 cannot write (year -1) reads, but writing it is a clear error, as in Go.
+  back = FromJson<meta::ObjectMeta>(R"({"creationTimestamp":"0000-01-01T00:00:00+01:00"})");
+  absl::StatusOr<std::string> written = MessageToJson(back);
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument) << written.status();
 }
 
 TEST(JsonFormatTest, ZeroTimeIsNullOrOmittedWhereGoSaysOmitZero) {
