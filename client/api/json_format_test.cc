@@ -208,14 +208,16 @@ TEST(JsonFormatTest, StringsAreEscaped) {
 // byte that is not part of valid UTF-8; so does kubecpp.
 TEST(JsonFormatTest, InvalidUtf8BecomesReplacementCharacters) {
   meta::ObjectMeta m;
-  m.set_name("node\xcf\x61");                          // truncated 2-byte sequence
+  m.set_name("node\xcf\x61");  // truncated 2-byte sequence
   (*m.mutable_labels())["k\xff"] = "\xe0\x80\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xf0\x9f\x98\x80";
   std::string text = ToJson(m);
   EXPECT_EQ(text,
             "{\"name\":\"node\\ufffda\",\"labels\":{\"k\\ufffd\":"
             "\"\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\\ufffd|"
             "\xf0\x9f\x98\x80\"}}");
-  EXPECT_EQ(FromJson<meta::ObjectMeta>(text).name(), "node\xef\xbf\xbd" "a");
+  EXPECT_EQ(FromJson<meta::ObjectMeta>(text).name(),
+            "node\xef\xbf\xbd"
+            "a");
 }
 
 TEST(JsonFormatTest, EmbeddedJsonIsWrittenVerbatimAndMustBeJson) {
