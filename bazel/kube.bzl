@@ -199,6 +199,13 @@ def kube_proto_library(name, srcs, deps = [], visibility = None, testonly = Fals
         name = name,
         srcs = cc,
         hdrs = hdrs,
+        # Under --config=fuzz the generated code is built plain (no sanitizers, no coverage, -O0):
+        # it is not what the fuzzers test, and instrumented it made the codec fuzzers about ten
+        # times slower per input (1.7k against 16k runs in 10 s) for coverage of accessors.
+        copts = select({
+            "//bazel:fuzzing": ["-fno-sanitize=all", "-O0"],
+            "//conditions:default": [],
+        }),
         deps = deps + ["//third_party:protobuf"],
         visibility = visibility,
         testonly = testonly,

@@ -73,8 +73,10 @@ bool Write(const std::string& path, const std::string& bytes) {
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: %s CORPUS_ROOT (holding json_codec_fuzzer/ and "
-                 "protobuf_codec_fuzzer/)\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s CORPUS_ROOT (holding json_codec_fuzzer/ and "
+                 "protobuf_codec_fuzzer/)\n",
+                 argv[0]);
     return 2;
   }
   const std::string root = argv[1];
@@ -82,8 +84,8 @@ int main(int argc, char** argv) {
   const api::ProtobufCodec protobuf(api::DefaultRegistry());
 
   std::vector<std::pair<std::string, std::unique_ptr<google::protobuf::Message>>> objects;
-  objects.emplace_back("pod", std::make_unique<api::core::v1::Pod>(
-                                  api::testing::RichPod("default", "rich")));
+  objects.emplace_back(
+      "pod", std::make_unique<api::core::v1::Pod>(api::testing::RichPod("default", "rich")));
   api::core::v1::PodList list;
   list.mutable_metadata()->set_resourceversion("99");
   *list.add_items() = api::testing::RichPod("default", "a");

@@ -118,12 +118,54 @@ InfoCache& Infos() {
 
 // ---- Writing --------------------------------------------------------------------------------
 
+// Utf8Width is the length of the valid UTF-8 sequence starting at text[i] (a byte >= 0x80), or 0
+// when it is not one: a bad lead or continuation byte, an overlong form, a surrogate, a code point
+// above U+10FFFF or a truncated sequence (Go's utf8.DecodeRuneInString rules).
+size_t Utf8Width(absl::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  size_t width;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    width = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    width = 3;
+    if (c == 0xE0) low = 0xA0;   // overlong
+    if (c == 0xED) high = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    width = 4;
+    if (c == 0xF0) low = 0x90;   // overlong
+    if (c == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() - i < width) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (size_t k = 2; k < width; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return width;
+}
+
+// AppendQuoted writes a JSON string. Like Go's encoding/json, each byte that is not part of valid
+// UTF-8 becomes \ufffd: protobuf strings need not be UTF-8, JSON text must be.
 void AppendQuoted(absl::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run = 0;  // start of the pending run of bytes that need no escaping
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const size_t width = Utf8Width(text, i);
+      if (width > 0) {
+        i += width - 1;
+        continue;
+      }
+      out.append(text.data() + run, i - run);
+      run = i + 1;
+      out += "\\ufffd";
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
@@ -473,6 +515,12 @@ class Writer {
     return message.GetReflection()->GetString(message, field);
   }
 
+  // Invalid is the error of a special message whose value has no JSON form.
+  static absl::Status Invalid(const MessageInfo& info, const absl::Status& status) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(info.descriptor->full_name(), " cannot be written: ", status.message()));
+  }
+
   absl::Status Special(const pb::Message& message, const MessageInfo& info) {
     switch (info.format) {
       case JSON_FORMAT_TIME: {
@@ -480,7 +528,9 @@ class Writer {
         if (seconds == 0 && Int(message, 2, info) == 0) {
           out_ += "null";
         } else {
-          AppendQuoted(internal::FormatRfc3339Seconds(seconds), out_);
+          absl::StatusOr<std::string> text = internal::FormatRfc3339Seconds(seconds);
+          if (!text.ok()) return Invalid(info, text.status());
+          AppendQuoted(*text, out_);
         }
         return absl::OkStatus();
       }
@@ -489,7 +539,9 @@ class Writer {
         if (time.seconds == 0 && time.nanos == 0) {
           out_ += "null";
         } else {
-          AppendQuoted(internal::FormatRfc3339Micros(time), out_);
+          absl::StatusOr<std::string> text = internal::FormatRfc3339Micros(time);
+          if (!text.ok()) return Invalid(info, text.status());
+          AppendQuoted(*text, out_);
         }
         return absl::OkStatus();
       }

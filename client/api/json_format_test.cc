@@ -53,6 +53,10 @@ TEST(JsonFormatTest, TimeIsRfc3339SecondsInUtc) {
   back = FromJson<meta::ObjectMeta>(R"({"creationTimestamp":"2024-01-02T04:04:05.9+01:00"})");
   EXPECT_EQ(back.creationtimestamp().seconds(), 1704164645);
   EXPECT_EQ(back.creationtimestamp().nanos(), 0);
+  // A time RFC 3339 cannot write (year -1) reads, but writing it is a clear error, as in Go.
+  back = FromJson<meta::ObjectMeta>(R"({"creationTimestamp":"0000-01-01T00:00:00+01:00"})");
+  absl::StatusOr<std::string> written = MessageToJson(back);
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument) << written.status();
 }
 
 TEST(JsonFormatTest, ZeroTimeIsNullOrOmittedWhereGoSaysOmitZero) {
@@ -197,6 +201,23 @@ TEST(JsonFormatTest, StringsAreEscaped) {
             "{\"annotations\":{\"note\":\"quote \\\" backslash \\\\ newline \\n tab \\t bell "
             "\\u0007 \xc3\xa9\"}}");
   EXPECT_EQ(FromJson<meta::ObjectMeta>(text).annotations().at("note"), m.annotations().at("note"));
+}
+
+// Found by //client/api:protobuf_codec_fuzzer: a protobuf string need not be UTF-8, and its bytes
+// were copied into the JSON as they were, which no JSON parser accepts. Go writes \ufffd for each
+// byte that is not part of valid UTF-8; so does kubecpp.
+TEST(JsonFormatTest, InvalidUtf8BecomesReplacementCharacters) {
+  meta::ObjectMeta m;
+  m.set_name("node\xcf\x61");  // truncated 2-byte sequence
+  (*m.mutable_labels())["k\xff"] = "\xe0\x80\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xf0\x9f\x98\x80";
+  std::string text = ToJson(m);
+  EXPECT_EQ(text,
+            "{\"name\":\"node\\ufffda\",\"labels\":{\"k\\ufffd\":"
+            "\"\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\\ufffd|"
+            "\xf0\x9f\x98\x80\"}}");
+  EXPECT_EQ(FromJson<meta::ObjectMeta>(text).name(),
+            "node\xef\xbf\xbd"
+            "a");
 }
 
 TEST(JsonFormatTest, EmbeddedJsonIsWrittenVerbatimAndMustBeJson) {

@@ -30,10 +30,10 @@ using kube::fuzzing::FuzzCheck;
 namespace api = kube::api;
 
 void CheckClearFailure(const absl::Status& status, absl::string_view input) {
-  const bool expected = absl::IsInvalidArgument(status) || absl::IsNotFound(status) ||
-                        absl::IsUnimplemented(status);
-  FuzzCheck(expected && !status.message().empty(), "a decode failure is not a clear status",
-            input, status.ToString());
+  const bool expected =
+      absl::IsInvalidArgument(status) || absl::IsNotFound(status) || absl::IsUnimplemented(status);
+  FuzzCheck(expected && !status.message().empty(), "a decode failure is not a clear status", input,
+            status.ToString());
 }
 
 // CheckJson: the JSON of a message read from protobuf is JSON, reads back, and is stable after
@@ -68,8 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   absl::StatusOr<api::ProtobufEnvelope> envelope = api::UnwrapProtobuf(input);
   if (envelope.ok()) {
-    const std::string wrapped = api::WrapProtobuf(envelope->api_version, envelope->kind,
-                                                  envelope->raw);
+    const std::string wrapped =
+        api::WrapProtobuf(envelope->api_version, envelope->kind, envelope->raw);
     absl::StatusOr<api::ProtobufEnvelope> again = api::UnwrapProtobuf(wrapped);
     FuzzCheck(again.ok() && again->api_version == envelope->api_version &&
                   again->kind == envelope->kind && again->raw == envelope->raw,
@@ -85,7 +85,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     absl::StatusOr<std::string> body = codec->Encode(*object->message);
     FuzzCheck(body.ok(), "a decoded object does not encode", input, body.status().ToString());
     absl::StatusOr<api::DecodedObject> again = codec->Decode(*body);
-    FuzzCheck(again.ok() && again->kind == object->kind,
+    // The same message type; the kind entry may differ where a message has several (a body
+    // without apiVersion decodes as the "" entry of APIResourceList, which is written as "v1").
+    FuzzCheck(again.ok() && again->kind->descriptor == object->kind->descriptor,
               "an encoded object does not decode as its kind", *body,
               again.ok() ? again->kind->kind : again.status().ToString());
     absl::StatusOr<std::string> body_again = codec->Encode(*again->message);

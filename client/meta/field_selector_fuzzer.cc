@@ -98,8 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<FieldSelector> again = FieldSelector::Parse(canonical);
   FuzzCheck(again.ok(), "the canonical String() does not parse", input, canonical);
   FuzzCheck(*again == *s, "the canonical String() parses to another selector", input, canonical);
-  FuzzCheck(again->String() == canonical, "String() is not a fixpoint", canonical,
-            again->String());
+  FuzzCheck(again->String() == canonical, "String() is not a fixpoint", canonical, again->String());
 
   FieldSet values, other, empty;
   for (const FieldRequirement& r : s->requirements()) {

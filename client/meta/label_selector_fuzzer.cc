@@ -45,8 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<LabelSelector> again = LabelSelector::Parse(canonical);
   FuzzCheck(again.ok(), "the canonical String() does not parse", input, canonical);
   FuzzCheck(*again == *s, "the canonical String() parses to another selector", input, canonical);
-  FuzzCheck(again->String() == canonical, "String() is not a fixpoint", canonical,
-            again->String());
+  FuzzCheck(again->String() == canonical, "String() is not a fixpoint", canonical, again->String());
   for (size_t i = 1; i < s->requirements().size(); ++i) {
     FuzzCheck(s->requirements()[i - 1].key() <= s->requirements()[i].key(),
               "requirements are not sorted by key", input);

@@ -82,8 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   boost::json::parse(boost::json::string_view(stream.data(), stream.size()), error, {}, options);
   if (!error && max == JsonValueSplitter::kDefaultMaxValueBytes) {
     FuzzCheck(whole.status.ok() && whole.values.size() == 1,
-              "a valid JSON document is not exactly one value", stream,
-              whole.status.ToString());
+              "a valid JSON document is not exactly one value", stream, whole.status.ToString());
   }
   return 0;
 }

@@ -78,11 +78,11 @@ void CheckJsonEventAgainstBoost(absl::string_view input) {
   FuzzCheck(kube::rest::WatchEventTypeName(event->type) == std::string(type->get_string()),
             "DecodeJsonWatchEvent read another type", input);
   boost::system::error_code object_error;
-  boost::json::value decoded_object = boost::json::parse(
-      boost::json::string_view(event->object.data(), event->object.size()), object_error, {},
-      options);
-  FuzzCheck(!object_error && decoded_object == *object,
-            "DecodeJsonWatchEvent cut another object", input, event->object);
+  boost::json::value decoded_object =
+      boost::json::parse(boost::json::string_view(event->object.data(), event->object.size()),
+                         object_error, {}, options);
+  FuzzCheck(!object_error && decoded_object == *object, "DecodeJsonWatchEvent cut another object",
+            input, event->object);
 }
 
 void CheckProtobufEventAgainstLibprotobuf(absl::string_view input) {

@@ -147,14 +147,28 @@ absl::StatusOr<int64_t> ParseGoDuration(absl::string_view text) {
   return static_cast<int64_t>(total);
 }
 
-std::string FormatRfc3339Seconds(int64_t seconds) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(seconds),
-                          absl::UTCTimeZone());
+namespace {
+
+// FormatRfc3339 formats t in UTC, refusing years outside [0, 9999] as Go's Time.MarshalJSON does:
+// RFC 3339 has four-digit years, so such a time would not read back.
+absl::StatusOr<std::string> FormatRfc3339(const char* format, absl::Time t) {
+  const int64_t year = absl::ToCivilSecond(t, absl::UTCTimeZone()).year();
+  if (year < 0 || year > 9999) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "time ", absl::FormatTime(t, absl::UTCTimeZone()), " has a year outside [0, 9999]"));
+  }
+  return absl::FormatTime(format, t, absl::UTCTimeZone());
 }
 
-std::string FormatRfc3339Micros(UnixTime time) {
-  absl::Time t = absl::FromUnixSeconds(time.seconds) + absl::Nanoseconds(time.nanos);
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}  // namespace
+
+absl::StatusOr<std::string> FormatRfc3339Seconds(int64_t seconds) {
+  return FormatRfc3339("%E4Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(seconds));
+}
+
+absl::StatusOr<std::string> FormatRfc3339Micros(UnixTime time) {
+  return FormatRfc3339("%E4Y-%m-%dT%H:%M:%E6SZ",
+                       absl::FromUnixSeconds(time.seconds) + absl::Nanoseconds(time.nanos));
 }
 
 absl::StatusOr<UnixTime> ParseRfc3339(absl::string_view text) {

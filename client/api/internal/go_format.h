@@ -30,10 +30,13 @@ struct UnixTime {
 };
 
 // FormatRfc3339Seconds: "2024-01-02T03:04:05Z" (UTC, fraction dropped), as metav1.Time.
-std::string FormatRfc3339Seconds(int64_t seconds);
+// InvalidArgument for a year outside [0, 9999], which RFC 3339 cannot write (Go's
+// Time.MarshalJSON fails the same way).
+absl::StatusOr<std::string> FormatRfc3339Seconds(int64_t seconds);
 
 // FormatRfc3339Micros: "2024-01-02T03:04:05.123456Z" (UTC, always six digits), as MicroTime.
-std::string FormatRfc3339Micros(UnixTime time);
+// InvalidArgument for a year outside [0, 9999].
+absl::StatusOr<std::string> FormatRfc3339Micros(UnixTime time);
 
 // ParseRfc3339 accepts RFC 3339 with any offset and an optional fraction of up to nine digits.
 absl::StatusOr<UnixTime> ParseRfc3339(absl::string_view text);

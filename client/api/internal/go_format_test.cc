@@ -66,10 +66,40 @@ TEST(GoDurationTest, FormatThenParseIsIdentity) {
 }
 
 TEST(Rfc3339Test, FormatsSecondsAndMicrosInUtc) {
-  EXPECT_EQ(FormatRfc3339Seconds(1704164645), "2024-01-02T03:04:05Z");
-  EXPECT_EQ(FormatRfc3339Seconds(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(FormatRfc3339Micros({1704164645, 123456789}), "2024-01-02T03:04:05.123456Z");
-  EXPECT_EQ(FormatRfc3339Micros({1704164645, 0}), "2024-01-02T03:04:05.000000Z");
+  EXPECT_EQ(*FormatRfc3339Seconds(1704164645), "2024-01-02T03:04:05Z");
+  EXPECT_EQ(*FormatRfc3339Seconds(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(*FormatRfc3339Micros({1704164645, 123456789}), "2024-01-02T03:04:05.123456Z");
+  EXPECT_EQ(*FormatRfc3339Micros({1704164645, 0}), "2024-01-02T03:04:05.000000Z");
+}
+
+// Found by //client/api:json_codec_fuzzer: "0000-01-01T00:00:00+01:00" parses (to a time in year
+// -1) but was written as "-1-12-31T23:00:00Z", which no RFC 3339 reader accepts; years past 9999
+// likewise. Go's Time.MarshalJSON refuses years outside [0, 9999]; so does kubecpp.
+TEST(Rfc3339Test, YearsOutsideFourDigitsAreRefused) {
+  absl::StatusOr<UnixTime> before_year_0 = ParseRfc3339("0000-01-01T00:00:00+01:00");
+  ASSERT_TRUE(before_year_0.ok());
+  EXPECT_EQ(FormatRfc3339Seconds(before_year_0->seconds).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FormatRfc3339Micros(*before_year_0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::StatusOr<UnixTime> after_9999 = ParseRfc3339("9999-12-31T23:59:59-01:00");
+  ASSERT_TRUE(after_9999.ok());
+  EXPECT_EQ(FormatRfc3339Seconds(after_9999->seconds).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FormatRfc3339Seconds(std::numeric_limits<int64_t>::max()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FormatRfc3339Micros({std::numeric_limits<int64_t>::min(), -1}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Years below 1000 keep four digits (absl's %Y wrote "999-...", which did not read back).
+  EXPECT_EQ(*FormatRfc3339Seconds(ParseRfc3339("0999-05-06T07:08:09Z")->seconds),
+            "0999-05-06T07:08:09Z");
+  EXPECT_EQ(*FormatRfc3339Micros(*ParseRfc3339("0042-01-02T03:04:05.000007Z")),
+            "0042-01-02T03:04:05.000007Z");
+  // The edges themselves are fine.
+  EXPECT_EQ(*FormatRfc3339Seconds(ParseRfc3339("0000-01-01T00:00:00Z")->seconds),
+            "0000-01-01T00:00:00Z");
+  EXPECT_EQ(*FormatRfc3339Seconds(ParseRfc3339("9999-12-31T23:59:59Z")->seconds),
+            "9999-12-31T23:59:59Z");
 }
 
 TEST(Rfc3339Test, ParsesOffsetsAndFractions) {

@@ -1,6 +1,7 @@
 #include "client/rest/internal/proto_wire.h"
 
 #include <climits>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -25,10 +26,12 @@ absl::Status ForEachField(absl::string_view message,
   CodedInputStream in(reinterpret_cast<const uint8_t*>(message.data()), size);
   for (;;) {
     if (in.CurrentPosition() == size) return absl::OkStatus();
-    // ReadTag() is 0 for an unreadable tag and for a literal zero tag, even as the last byte
-    // (which must not pass for the clean end of the message: Go rejects "illegal tag 0").
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0) return Malformed("bad tag");
+    // Not ReadTag(): it is 0 for a literal zero tag even as the last byte (which must not pass
+    // for the clean end of the message: Go rejects "illegal tag 0"), and it keeps the low 32
+    // bits of a longer varint where libprotobuf rejects the message.
+    uint64_t tag64 = 0;
+    if (!in.ReadVarint64(&tag64) || tag64 == 0 || tag64 > UINT32_MAX) return Malformed("bad tag");
+    const uint32_t tag = static_cast<uint32_t>(tag64);
     ProtoField field;
     field.number = WireFormatLite::GetTagFieldNumber(tag);
     if (field.number == 0) return Malformed("field number 0");

@@ -79,6 +79,19 @@ TEST(ForEachFieldTest, RejectsZeroTagAsTheLastByte) {
   EXPECT_EQ(calls, 1);
 }
 
+// Found by //client/rest:watch_event_fuzzer: a tag varint longer than 32 bits was cut to its low
+// 32 bits and read as some field; libprotobuf rejects the message.
+TEST(ForEachFieldTest, RejectsTagsWiderThan32Bits) {
+  auto ok = [](const ProtoField&) { return absl::OkStatus(); };
+  // Field 1, wire type 0, with bit 35 set: "\x88\x80\x80\x80\x80\x01" then a varint value.
+  const std::string wide = std::string("\x88\x80\x80\x80\x80\x01\x05", 7);
+  EXPECT_EQ(ForEachField(wide, ok).code(), absl::StatusCode::kInvalidArgument);
+  // The same field with its tag in canonical form is fine, and so is a tag padded to five bytes
+  // that still fits 32 bits.
+  EXPECT_TRUE(ForEachField(std::string("\x08\x05", 2), ok).ok());
+  EXPECT_TRUE(ForEachField(std::string("\x88\x80\x80\x80\x00\x05", 6), ok).ok());
+}
+
 TEST(ForEachFieldTest, CallbackErrorStopsTheWalk) {
   const std::string message = VarintField(1, 1) + VarintField(2, 2);
   int calls = 0;
