@@ -388,11 +388,18 @@ TEST_F(RestApiserverTest, RealWatchStreamsDecodeTheSameInEveryChunking) {
     absl::StatusOr<std::vector<Cut>> whole = Decode(c.encoding, {c.reply->body});
     ASSERT_TRUE(whole.ok()) << whole.status();
     if (c.is_list) {
-      ASSERT_EQ(whole->size(), 3u);
-      EXPECT_THAT(std::vector<Cut>(whole->begin(), whole->begin() + 2),
+      // The server may send ordinary progress bookmarks after the initial-events-end one before
+      // the 1 s timeout closes the stream (seen on a slow, loaded machine); they carry no object.
+      std::vector<Cut> events = *whole;
+      while (events.size() > 3 && events.back().type == WatchEventType::kBookmark &&
+             !events.back().initial_events_end) {
+        events.pop_back();
+      }
+      ASSERT_EQ(events.size(), 3u);
+      EXPECT_THAT(std::vector<Cut>(events.begin(), events.begin() + 2),
                   UnorderedElementsAre(Cut{WatchEventType::kAdded, "w-a"},
                                        Cut{WatchEventType::kAdded, "w-c"}));
-      EXPECT_EQ(whole->back(), (Cut{WatchEventType::kBookmark, "", true}));
+      EXPECT_EQ(events.back(), (Cut{WatchEventType::kBookmark, "", true}));
     } else {
       EXPECT_THAT(*whole, ElementsAreArray(history));
     }
