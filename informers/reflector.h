@@ -36,9 +36,9 @@
 // above: an informer never gives up (client-go).
 //
 // Thread-safety: Step() and Run() are called from one thread (the reflector's). Stop(), State()
-// and Stats() may be called from any thread. Stop() closes an open watch so that a blocked Step
-// returns; a List call in flight is not interrupted (the real ListerWatcher bounds it with a
-// request timeout).
+// and Stats() may be called from any thread. Stop() closes an open watch and cancels a List in
+// flight (ListOptions::cancel; RestListerWatcher ends the HTTP exchange) so that a blocked Step
+// returns promptly.
 #ifndef KUBECPP_INFORMERS_REFLECTOR_H_
 #define KUBECPP_INFORMERS_REFLECTOR_H_
 
@@ -56,6 +56,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/cancellation.h"
 #include "base/clock.h"
 #include "base/sync.h"
 #include "indexers/object_traits.h"
@@ -150,9 +151,12 @@ class Reflector {
 
   // Stop makes the reflector reach kStopped: wakes a backoff wait and closes an open watch.
   void Stop() {
-    MutexLock l(&mu_);
-    stopped_ = true;
-    if (stream_ != nullptr) stream_->Close();
+    {
+      MutexLock l(&mu_);
+      stopped_ = true;
+      if (stream_ != nullptr) stream_->Close();
+    }
+    list_cancel_->Cancel();  // outside mu_: it may call into the transport
   }
 
   ReflectorState state() const {
@@ -278,12 +282,14 @@ class Reflector {
     }
     const bool paged = o.resource_version.empty() || o.resource_version == "0";
     if (paged) o.limit = options_.page_size;
+    o.cancel = list_cancel_;
     std::vector<ObjectPtr<T>> items;
     std::string list_rv;
     while (true) {
       Count(&ReflectorStats::lists);
       auto page = lw_->List(o);
       if (!page.ok()) {
+        if (IsStopped()) return ReflectorState::kStopped;  // cancelled by Stop: not an error
         ReportError(page.status(), &ReflectorStats::list_errors);
         ListWatchErrorClass c = ClassifyListWatchError(page.status());
         if (c == ListWatchErrorClass::kExpired ||
@@ -456,6 +462,8 @@ class Reflector {
   ListerWatcher<T>* const lw_;
   ReflectorSink<T>* const sink_;
   ReflectorOptions options_;
+  // Handed to every List; Stop() cancels it (one-shot: stopping is final).
+  const std::shared_ptr<Cancellation> list_cancel_ = std::make_shared<Cancellation>();
 
   // Reflector-thread state.
   Backoff backoff_;
