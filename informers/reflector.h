@@ -29,7 +29,8 @@
 //                429 / connection refused / broken stream -> kBackoff -> kWatchStart.
 //                other ERROR -> kBackoff -> kStart.
 //   kBackoff     waits (on the injected clock) 800 ms doubling to 30 s, reset after 2 minutes
-//                without failure; then the state chosen when backing off.
+//                without failure, each wait plus jitter in [0, 1) x the step (client-go's factor
+//                1.0, from the injected random source); then the state chosen when backing off.
 //   kStopped     terminal; Stop() leads here from any state.
 //
 // Every list/watch error is reported to `watch_error_handler` (if set) and then handled as
@@ -97,7 +98,7 @@ struct ReflectorStats {
 
 struct ReflectorOptions {
   Clock* clock = &Clock::Real();
-  // Uniform in [0, 1); picks the watch timeout. Default: absl::BitGen.
+  // Uniform in [0, 1); picks the watch timeout and the backoff jitter. Default: absl::BitGen.
   std::function<double()> random;
   bool use_watch_list = true;
   int64_t page_size = 500;
@@ -123,7 +124,7 @@ class Reflector {
       : lw_(lister_watcher),
         sink_(sink),
         options_(std::move(options)),
-        backoff_(options_.clock, options_.backoff) {
+        backoff_(options_.clock, options_.backoff, [this] { return options_.random(); }) {
     if (!options_.random) {
       options_.random = [gen = std::make_shared<absl::BitGen>()] {
         return absl::Uniform(*gen, 0.0, 1.0);
