@@ -89,7 +89,11 @@ struct ReflectorStats {
   int64_t watches = 0;       // WATCH requests, streaming lists included
   int64_t watch_errors = 0;  // failed opens, ERROR events, broken streams
   int64_t watch_list_fallbacks = 0;
-  int64_t relists_expired = 0;  // relists caused by 410
+  // Relists (the reflector drops its watch position and lists again), by cause:
+  int64_t relists_expired = 0;       // watch 410: relist at the last-seen RV
+  int64_t relists_list_expired = 0;  // list 410 / too-large RV: list again at RV ""
+  int64_t relists_error = 0;         // any other watch or list error after the first sync:
+                                     // back off, then start over (WatchList or LIST)
   int64_t events = 0;           // ADDED/MODIFIED/DELETED applied
   int64_t bookmarks = 0;
   std::string last_resource_version;
@@ -245,6 +249,7 @@ class Reflector {
           // The RV first: once Replace has marked the informer synced, its RV must be readable.
           SetResourceVersion(rv);
           sink_->Replace(std::move(initial), rv);
+          synced_once_ = true;
           synthetic_adds_ = false;
           list_rv_ = ListRv::kLastSeen;
           watch_opened_at_ = options_.clock->Now();
@@ -297,10 +302,12 @@ class Reflector {
             c == ListWatchErrorClass::kTooLargeResourceVersion) {
           const bool was_consistent = list_rv_ == ListRv::kConsistent;
           list_rv_ = ListRv::kConsistent;
+          Count(&ReflectorStats::relists_list_expired);
           SetRelistReason(absl::StrCat("list ", ListWatchErrorClassName(c)));
           if (!was_consistent) return ReflectorState::kList;
           return BackOffThen(ReflectorState::kList);
         }
+        RelistAfterError(absl::StrCat("list error: ", page.status().ToString()));
         return BackOffThen(ReflectorState::kStart);
       }
       for (ObjectPtr<T>& item : page->items) items.push_back(std::move(item));
@@ -310,6 +317,7 @@ class Reflector {
     }
     SetResourceVersion(list_rv);  // before Replace (see StepWatchList)
     sink_->Replace(std::move(items), list_rv);
+    synced_once_ = true;
     list_rv_ = ListRv::kLastSeen;
     return ReflectorState::kWatchStart;
   }
@@ -389,9 +397,18 @@ class Reflector {
         return BackOffThen(ReflectorState::kWatchStart);
       case ListWatchErrorClass::kTooLargeResourceVersion:
       case ListWatchErrorClass::kOther:
-        return BackOffThen(ReflectorState::kStart);
+        break;
     }
+    RelistAfterError(absl::StrCat("watch error: ", error.ToString()));
     return BackOffThen(ReflectorState::kStart);
+  }
+
+  // RelistAfterError records that an error sends a synced reflector back to kStart (a relist).
+  // Before the first sync there is nothing to relist: the first list is just being retried.
+  void RelistAfterError(std::string reason) {
+    if (!synced_once_) return;
+    Count(&ReflectorStats::relists_error);
+    SetRelistReason(std::move(reason));
   }
 
   ReflectorState RelistAfterWatchExpired() {
@@ -469,6 +486,7 @@ class Reflector {
   // Reflector-thread state.
   Backoff backoff_;
   ListRv list_rv_ = ListRv::kInitial;
+  bool synced_once_ = false;  // a Replace has happened
   bool synthetic_adds_ = false;
   absl::Time watch_opened_at_ = absl::InfinitePast();
   int64_t watch_events_ = 0;  // events read from the open watch

@@ -276,6 +276,8 @@ TEST_F(ReflectorTest, ExpiredAgainAtConsistentRvBacksOff) {
   lw_.ExpectList(ExpiredError("continue token expired"));
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
   EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(1200));
+  EXPECT_EQ(r.Stats().relists_list_expired, 2);
+  EXPECT_EQ(r.Stats().last_relist_reason, "list Expired");
 }
 
 TEST_F(ReflectorTest, TooManyRequestsAndConnectionRefusedRewatchWithoutRelist) {
@@ -347,6 +349,8 @@ TEST_F(ReflectorTest, OtherListErrorBacksOffThenStartsOver) {
   EXPECT_EQ(errors_[0].code(), absl::StatusCode::kPermissionDenied);
   clock_.Advance(absl::Milliseconds(1200));
   EXPECT_EQ(r.Step(), ReflectorState::kStart);
+  // Never synced: retrying the first list is not a relist.
+  EXPECT_EQ(r.Stats().relists_error, 0);
 }
 
 TEST_F(ReflectorTest, OtherWatchErrorEventBacksOffThenRelists) {
@@ -360,6 +364,14 @@ TEST_F(ReflectorTest, OtherWatchErrorEventBacksOffThenRelists) {
   EXPECT_EQ(r.Step(), ReflectorState::kList);
   EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
   EXPECT_EQ(lw_.list_calls().back().resource_version, "10");  // not back in time
+  // The relist is counted under its cause, with the error as the reason.
+  ReflectorStats stats = r.Stats();
+  EXPECT_EQ(stats.relists_error, 1);
+  EXPECT_EQ(stats.relists_expired, 0);
+  EXPECT_NE(stats.last_relist_reason.find("watch error"), std::string::npos)
+      << stats.last_relist_reason;
+  EXPECT_NE(stats.last_relist_reason.find("etcd unavailable"), std::string::npos)
+      << stats.last_relist_reason;
 }
 
 TEST(BackoffTest, DoublesToCapAndResetsAfterTwoHealthyMinutes) {

@@ -66,6 +66,11 @@ struct InformerStats {
   int64_t events_applied = 0;  // watch events stored
   int64_t replaces = 0;        // full lists stored
   size_t objects_cached = 0;
+  // Handler lag, aggregated over the registered handlers (each one's own is its HandlerStats):
+  size_t handlers = 0;
+  size_t handler_buffer_depth = 0;  // events buffered, summed over handlers
+  absl::Duration handler_max_oldest_queued_age = absl::ZeroDuration();  // the laggiest handler
+  int64_t handler_producer_waits = 0;  // times the informer waited for a full buffer, summed
   ReflectorStats reflector;
 };
 
@@ -205,6 +210,14 @@ class SharedIndexInformer final : private ReflectorSink<T> {
     InformerStats s = stats_;
     s.objects_cached = indexer_.Size();
     if (reflector_) s.reflector = reflector_->Stats();
+    s.handlers = listeners_.size();
+    for (const auto& listener : listeners_) {
+      HandlerStats h = listener->Stats();  // the listener's lock is a leaf: safe under mu_
+      s.handler_buffer_depth += h.buffer_depth;
+      s.handler_max_oldest_queued_age =
+          std::max(s.handler_max_oldest_queued_age, h.oldest_queued_age);
+      s.handler_producer_waits += h.producer_waits;
+    }
     return s;
   }
 

@@ -148,6 +148,38 @@ TEST_F(SharedInformerTest, SlowHandlerDoesNotDelayInformerSyncOrAddEventHandler)
   informer->Shutdown();
 }
 
+// The informer aggregates its handlers' lag: total buffered events and the age of the oldest
+// event any handler has not taken yet (on the informer's clock).
+TEST_F(SharedInformerTest, StatsAggregateHandlerLag) {
+  auto informer = Make(Options());
+  auto w = ScriptSync();
+  Releaser releaser;
+  absl::Notification& release = releaser.release;
+  RecordingHandler<TestObject> slow, fast;
+  ASSERT_TRUE(informer->AddEventHandler(slow.Handler([&] { release.WaitForNotification(); })).ok());
+  ASSERT_TRUE(informer->AddEventHandler(fast.Handler()).ok());
+  informer->Run();
+  ASSERT_TRUE(fast.WaitFor(2));
+  ASSERT_TRUE(w->WaitDrained());
+  w->Push(WatchEventType::kAdded, MakeObject("ns", "c", "11"));
+  ASSERT_TRUE(fast.WaitFor(3));
+  clock_.Advance(absl::Seconds(2));
+  w->Push(WatchEventType::kAdded, MakeObject("ns", "d", "12"));
+  ASSERT_TRUE(fast.WaitFor(4));
+  clock_.Advance(absl::Seconds(3));
+  InformerStats stats = informer->Stats();
+  EXPECT_EQ(stats.handlers, 2u);
+  // The slow handler sits on its first initial add: both live events are buffered for it, the
+  // older one for 5 s; the fast handler has nothing buffered.
+  EXPECT_EQ(stats.handler_buffer_depth, 2u);
+  EXPECT_EQ(stats.handler_max_oldest_queued_age, absl::Seconds(5));
+  release.Notify();
+  ASSERT_TRUE(slow.WaitFor(4));
+  EXPECT_TRUE(Eventually([&] { return informer->Stats().handler_buffer_depth == 0; }));
+  EXPECT_EQ(informer->Stats().handler_max_oldest_queued_age, absl::ZeroDuration());
+  informer->Shutdown();
+}
+
 TEST_F(SharedInformerTest, WaitForCacheSyncTimesOutOnTheInformersClock) {
   auto informer = Make(Options());
   lw_.ExpectList(absl::InternalError("down"));  // never syncs
