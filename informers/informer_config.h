@@ -40,7 +40,7 @@ struct InformerConfig {
   // "pods", "deployments". Group and version are the maker's (it serves one object type T, and
   // the REST wiring knows T's group/version); the string is identity and is handed to the maker.
   std::string resource;
-  std::string ns;        // "" = all namespaces
+  std::string ns;  // "" = all namespaces
   meta::LabelSelector label_selector;
   meta::FieldSelector field_selector;
   std::vector<Transform<T>> transforms;

@@ -160,14 +160,15 @@ TEST_F(InformerFaultTest, RecoversFromApiserverRestartExpiryAndEtcdOutage) {
   const ReflectorStats down_start = informer_->Stats().reflector;
   absl::SleepFor(absl::Seconds(4));
   const ReflectorStats while_down = informer_->Stats().reflector;
-  std::printf("apiserver down 4 s: watches %lld -> %lld, watch errors %lld -> %lld, lists %lld -> %lld\n",
-              static_cast<long long>(before_stop.watches), static_cast<long long>(while_down.watches),
-              static_cast<long long>(before_stop.watch_errors),
-              static_cast<long long>(while_down.watch_errors),
-              static_cast<long long>(before_stop.lists), static_cast<long long>(while_down.lists));
+  std::printf(
+      "apiserver down 4 s: watches %lld -> %lld, watch errors %lld -> %lld, lists %lld -> %lld\n",
+      static_cast<long long>(before_stop.watches), static_cast<long long>(while_down.watches),
+      static_cast<long long>(before_stop.watch_errors),
+      static_cast<long long>(while_down.watch_errors), static_cast<long long>(before_stop.lists),
+      static_cast<long long>(while_down.lists));
   EXPECT_GT(while_down.watch_errors, down_start.watch_errors) << "never tried to re-watch";
-  EXPECT_EQ(while_down.lists, before_stop.lists) << "relisted while the apiserver was down ("
-                                                  << while_down.last_relist_reason << ")";
+  EXPECT_EQ(while_down.lists, before_stop.lists)
+      << "relisted while the apiserver was down (" << while_down.last_relist_reason << ")";
   EXPECT_EQ(while_down.relists_error, before_stop.relists_error) << while_down.last_relist_reason;
   ASSERT_TRUE(cp_->StartApiserver().ok());
   Churn(10, "after-restart");

@@ -53,8 +53,8 @@ struct ListOptions {
   friend bool operator==(const ListOptions& a, const ListOptions& b) {
     auto tie = [](const ListOptions& o) {
       return std::tie(o.label_selector, o.field_selector, o.resource_version,
-                      o.resource_version_match, o.limit, o.continue_token,
-                      o.allow_watch_bookmarks, o.send_initial_events, o.timeout_seconds);
+                      o.resource_version_match, o.limit, o.continue_token, o.allow_watch_bookmarks,
+                      o.send_initial_events, o.timeout_seconds);
     };
     return tie(a) == tie(b);
   }

@@ -94,7 +94,7 @@ struct ReflectorStats {
   int64_t relists_list_expired = 0;  // list 410 / too-large RV: list again at RV ""
   int64_t relists_error = 0;         // any other watch or list error after the first sync:
                                      // back off, then start over (WatchList or LIST)
-  int64_t events = 0;           // ADDED/MODIFIED/DELETED applied
+  int64_t events = 0;                // ADDED/MODIFIED/DELETED applied
   int64_t bookmarks = 0;
   std::string last_resource_version;
   std::string last_relist_reason;

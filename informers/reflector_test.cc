@@ -285,7 +285,8 @@ TEST_F(ReflectorTest, TooManyRequestsAndConnectionRefusedRewatchWithoutRelist) {
   auto w = SyncByList(r);
   w->PushError(TooManyRequestsError("slow down"));
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
-  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(1200));  // 800 ms + jitter 0.5 x 800 ms
+  EXPECT_EQ(r.BackoffDeadline(),
+            clock_.Now() + absl::Milliseconds(1200));  // 800 ms + jitter 0.5 x 800 ms
   clock_.Advance(absl::Milliseconds(1200));
   EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
   lw_.ExpectWatchError(ConnectionRefusedError("dial tcp"));
@@ -404,9 +405,9 @@ TEST(BackoffTest, JitterAddsUpToOneStepFromTheRandomSource) {
     got.push_back(b.Next());
     clock.Advance(absl::Seconds(1));
   }
-  EXPECT_THAT(got, ElementsAre(absl::Milliseconds(800), absl::Milliseconds(2000),
-                               absl::Milliseconds(4800), absl::Microseconds(12793600),
-                               absl::Milliseconds(19200)));
+  EXPECT_THAT(
+      got, ElementsAre(absl::Milliseconds(800), absl::Milliseconds(2000), absl::Milliseconds(4800),
+                       absl::Microseconds(12793600), absl::Milliseconds(19200)));
   // The exponential step itself is not jittered: it still doubles to the 30 s cap.
   for (int i = 0; i < 3; ++i) {
     randoms.push_back(0.0);

@@ -296,8 +296,7 @@ class SharedIndexInformer final : private ReflectorSink<T> {
   }
 
   void Dispatch(const std::vector<std::shared_ptr<Listener>>& listeners,
-                const indexers::Delta<T>& delta)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(dispatch_mu_) {
+                const indexers::Delta<T>& delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(dispatch_mu_) {
     typename Listener::Notification n;
     switch (delta.type) {
       case indexers::DeltaType::kAdded:

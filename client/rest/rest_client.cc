@@ -144,9 +144,8 @@ class BufferingHandler final : public transport::StreamHandler {
   // Wait blocks until OnEnd and returns what RoundTrip would have.
   absl::StatusOr<transport::Response> Wait(transport::Call& call) {
     MutexLock l(&mu_);
-    auto ended = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return end_.has_value() || too_large_;
-    };
+    auto ended = [this]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return end_.has_value() || too_large_; };
     AwaitCondition(mu_, absl::Condition(&ended));
     if (too_large_) {
       call.Cancel();
@@ -167,8 +166,8 @@ class BufferingHandler final : public transport::StreamHandler {
 
 }  // namespace
 
-absl::StatusOr<transport::Response> RestClient::CancellableRoundTrip(
-    const transport::Request& wire, Cancellation& cancellation) {
+absl::StatusOr<transport::Response> RestClient::CancellableRoundTrip(const transport::Request& wire,
+                                                                     Cancellation& cancellation) {
   auto cancelled = [&wire] {
     return absl::CancelledError(absl::StrCat(wire.method, " ", wire.target, ": cancelled"));
   };
@@ -228,7 +227,8 @@ absl::StatusOr<Result> RestClient::Execute(const Request& request) {
 
   for (;;) {
     if (request.cancellation() != nullptr && request.cancellation()->cancelled()) {
-      return finish(absl::CancelledError(absl::StrCat(wire.method, " ", wire.target, ": cancelled")));
+      return finish(
+          absl::CancelledError(absl::StrCat(wire.method, " ", wire.target, ": cancelled")));
     }
     const absl::Time wait_start = clock_.Now();
     absl::Status limited = rate_limiter_->Wait(deadline);

@@ -298,8 +298,8 @@ TEST_F(KubecppTest, WatchEveryRegisteredResourceKind) {
         kind->group.empty() ? kind->resource : absl::StrCat(kind->resource, ".", kind->group);
     ToolRun run = Kubecpp(absl::StrCat("watch ", name, " -A --until-synced --timeout 30"));
     EXPECT_EQ(run.exit_code, 0) << name << ": " << run.output;
-    EXPECT_TRUE(absl::StrContains(run.output, absl::StrCat("synced "))) << name << ": "
-                                                                         << run.output;
+    EXPECT_TRUE(absl::StrContains(run.output, absl::StrCat("synced ")))
+        << name << ": " << run.output;
   }
   EXPECT_GE(kinds, 26);
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -19,7 +20,6 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "base/sync.h"
-#include "absl/container/flat_hash_map.h"
 #include "client/api/apps/v1/apps.pb.h"
 #include "client/api/batch/v1/batch.pb.h"
 #include "client/api/builtin_kinds.h"
@@ -124,9 +124,9 @@ absl::Status WatchKind(const Session& session, const api::KindInfo& kind, const 
     const informers::HandlerStats h = (*registration)->Stats();
     const size_t cached = (*informer)->GetIndexer().Size();
     (*informer)->Shutdown();
-    return absl::DeadlineExceededError(
-        absl::StrCat("synced ", cached, " ", kind.resource, " but handled only ", h.delivered,
-                     " of them before the timeout"));
+    return absl::DeadlineExceededError(absl::StrCat("synced ", cached, " ", kind.resource,
+                                                    " but handled only ", h.delivered,
+                                                    " of them before the timeout"));
   }
   size_t cached = (*informer)->GetIndexer().Size();
   std::cerr << "synced " << cached << " " << kind.resource << " at resourceVersion "
@@ -263,9 +263,9 @@ absl::Status WatchCommand(const Flags& flags) {
   if (!kind.ok()) return kind.status();
   auto typed = TypedWatches().find((*kind)->descriptor);
   if (typed == TypedWatches().end()) {
-    return absl::UnimplementedError(
-        absl::StrCat("kubecpp watch has no typed watch for ", (*kind)->resource,
-                     " (", (*kind)->api_version, " ", (*kind)->kind, "); use --metadata-only"));
+    return absl::UnimplementedError(absl::StrCat("kubecpp watch has no typed watch for ",
+                                                 (*kind)->resource, " (", (*kind)->api_version, " ",
+                                                 (*kind)->kind, "); use --metadata-only"));
   }
   absl::StatusOr<Session> session = Connect(flags);
   if (!session.ok()) return session.status();
