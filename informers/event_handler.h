@@ -43,6 +43,9 @@ struct HandlerStats {
   int64_t delivered = 0;        // callbacks run
   int64_t producer_waits = 0;   // times the informer blocked on a full buffer
   absl::Duration producer_wait_time = absl::ZeroDuration();  // total, on the informer's clock
+  // How long the oldest buffered event has waited for this handler (zero when the buffer is
+  // empty), on the informer's clock: the handler's lag behind the cache.
+  absl::Duration oldest_queued_age = absl::ZeroDuration();
 };
 
 class HandlerRegistration {

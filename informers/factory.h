@@ -134,8 +134,21 @@ class InformerFactory {
   ~InformerFactory() = default;
 
   // Acquire returns a lease on the informer for `config`, creating and starting it if no lease
-  // holds one. Errors: the ListerWatcherMaker's, or AlreadyExists for duplicate index names.
+  // holds one. Errors: InvalidArgument for a Nothing() selector, the ListerWatcherMaker's, or
+  // AlreadyExists for duplicate index names. config.resync_period only sets the lease's default
+  // handler resync; it does not pick the informer.
   absl::StatusOr<InformerLease<T>> Acquire(InformerConfig<T> config) {
+    // Nothing() prints as "" — on the wire that is "everything", the opposite of what was asked.
+    if (config.label_selector.IsNothing()) {
+      return absl::InvalidArgumentError(
+          "label selector matches nothing: an informer cannot watch it (it would be sent as \"\", "
+          "which selects everything)");
+    }
+    if (config.field_selector.IsNothing()) {
+      return absl::InvalidArgumentError(
+          "field selector matches nothing: an informer cannot watch it (it would be sent as \"\", "
+          "which selects everything)");
+    }
     std::string key = config.IdentityKey();
     MutexLock l(&mu_);
     auto it = entries_.find(key);

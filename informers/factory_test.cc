@@ -120,11 +120,51 @@ TEST_F(FactoryTest, AnyDifferenceInConfigIsAnotherInformer) {
   }
   EXPECT_EQ(factory.Size(), configs.size());
   EXPECT_EQ(cluster_.made(), 7);
-  // Selectors reach the server through the reflector.
-  auto c = Pods();
-  c.resync_period = absl::Minutes(1);
-  auto eighth = factory.Acquire(c);
-  EXPECT_EQ(factory.Size(), 8u);
+}
+
+// Resync is a handler's business (client-go: per-handler resync), not the cache's: consumers that
+// differ only in it share one informer, and each lease's handlers resync at that lease's period.
+TEST_F(FactoryTest, ResyncPeriodIsNotIdentityEachLeaseResyncsAtItsOwnPeriod) {
+  InformerFactory<TestObject> factory(cluster_.Maker(), Options());
+  auto fast = Pods();
+  fast.resync_period = absl::Seconds(30);
+  auto slow = Pods();
+  slow.resync_period = absl::Seconds(90);
+  auto a = factory.Acquire(fast);
+  auto b = factory.Acquire(slow);
+  auto c = factory.Acquire(Pods());
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(a->informer_id(), b->informer_id());
+  EXPECT_EQ(a->informer_id(), c->informer_id());
+  EXPECT_EQ(a->identity(), b->identity());
+  EXPECT_EQ(factory.Size(), 1u);
+  EXPECT_EQ(cluster_.made(), 1);
+  RecordingHandler<TestObject> ra, rb, rc;
+  ASSERT_TRUE(a->AddEventHandler(ra.Handler()).ok());
+  ASSERT_TRUE(b->AddEventHandler(rb.Handler()).ok());
+  ASSERT_TRUE(c->AddEventHandler(rc.Handler()).ok());
+  ASSERT_TRUE(ra.WaitFor(2) && rb.WaitFor(2) && rc.WaitFor(2));
+  ASSERT_TRUE(clock_.BlockUntilDeadline(clock_.Now() + absl::Seconds(30)));
+  clock_.Advance(absl::Seconds(30));
+  ASSERT_TRUE(ra.WaitFor(4));  // a resynced both objects
+  EXPECT_EQ(rb.size(), 2u);
+  EXPECT_EQ(rc.size(), 2u);
+}
+
+// A Nothing() selector prints as "", which the server reads as "everything": refuse it rather
+// than cache the opposite of what was asked for.
+TEST_F(FactoryTest, NothingSelectorIsRejected) {
+  InformerFactory<TestObject> factory(cluster_.Maker(), Options());
+  auto labels = Pods();
+  labels.label_selector = meta::LabelSelector::Nothing();
+  auto got = factory.Acquire(labels);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << got.status();
+  auto fields = Pods();
+  fields.field_selector = meta::FieldSelector::Nothing();
+  got = factory.Acquire(fields);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << got.status();
+  EXPECT_EQ(factory.Size(), 0u);
+  EXPECT_EQ(cluster_.made(), 0);
 }
 
 TEST_F(FactoryTest, OneConsumersTransformNamespaceAndIndexerNeverReachAnother) {

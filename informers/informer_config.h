@@ -5,11 +5,14 @@
 //
 // Identity rules:
 //   * resource, namespace: compared as given ("" namespace = all namespaces).
-//   * selectors: compared in canonical form (LabelSelector/FieldSelector::String(), plus
-//     Nothing()), so "b=2,a=1" and "a=1,b=2" are the same informer.
+//   * selectors: compared in canonical form (LabelSelector/FieldSelector::String()), so
+//     "b=2,a=1" and "a=1,b=2" are the same informer. A Nothing() selector is refused by the
+//     factory (it would be sent as "", i.e. everything).
 //   * transforms: the ordered list of Transform::identity (order matters: it is a chain).
 //   * indexers: the set of (name, identity) pairs, order-insensitive.
-//   * resync_period: the default resync of handlers added through the lease.
+//   * resync_period is NOT identity: it is the default resync of handlers added through that
+//     lease (resync is per handler registration, as in client-go), so consumers that differ only
+//     in it share one informer and one watch.
 //   * the object type T: a typed informer and a metadata-only informer of the same resource are
 //     different informers (the factory is per type).
 // Functions themselves are not compared: two transforms or index functions with the same
@@ -33,12 +36,17 @@ namespace kube::informers {
 
 template <typename T>
 struct InformerConfig {
-  std::string resource;  // e.g. "pods", "deployments.v1.apps"
-  std::string ns;        // "" = all namespaces
+  // resource: the plural resource name as the factory's ListerWatcherMaker understands it, e.g.
+  // "pods", "deployments". Group and version are the maker's (it serves one object type T, and
+  // the REST wiring knows T's group/version); the string is identity and is handed to the maker.
+  std::string resource;
+  std::string ns;  // "" = all namespaces
   meta::LabelSelector label_selector;
   meta::FieldSelector field_selector;
   std::vector<Transform<T>> transforms;
   std::vector<indexers::IndexDefinition<T>> indexers;
+  // resync_period: default HandlerOptions::resync_period of handlers added through the lease
+  // returned for this config. Not part of IdentityKey().
   absl::Duration resync_period = absl::ZeroDuration();
 
   // IdentityKey is the canonical, unambiguous string of the identity above. Each part is
@@ -60,7 +68,6 @@ struct InformerConfig {
       part("index", name);
       part("as", identity);
     }
-    part("resync", absl::FormatDuration(resync_period));
     return key;
   }
 };

@@ -1,7 +1,8 @@
 // Issue 6 acceptance, faults: an informer over real Pods must recover by itself — cache and
 // handler equal to a fresh LIST afterwards, no lost and no phantom objects — when
 //   (a) kube-apiserver is restarted under it (SIGTERM: the server closes every watch), with
-//       writes right before the stop and right after the restart, while it backs off;
+//       writes right before the stop and right after the restart, while it backs off; while the
+//       apiserver is down (connection refused) it must re-watch without ever listing;
 //   (b) its resourceVersion is forced to expire (410): with the apiserver stopped, pods are
 //       deleted directly in etcd (no watcher ever gets those DELETEs) and etcd is compacted at its
 //       current revision; the restarted apiserver's watch cache starts there, so re-watching
@@ -129,11 +130,12 @@ class InformerFaultTest : public ::testing::Test {
     ReflectorStats s = informer_->Stats().reflector;
     std::printf(
         "%s: converged %s after the last write (%zu pods); lists %lld, watches %lld, watch "
-        "errors %lld, list errors %lld, relists after 410 %lld (%s)\n",
+        "errors %lld, list errors %lld, relists after 410 %lld, after other errors %lld (%s)\n",
         std::string(phase).c_str(), absl::FormatDuration(absl::Now() - t0).c_str(), truth.size(),
         static_cast<long long>(s.lists), static_cast<long long>(s.watches),
         static_cast<long long>(s.watch_errors), static_cast<long long>(s.list_errors),
-        static_cast<long long>(s.relists_expired), s.last_relist_reason.c_str());
+        static_cast<long long>(s.relists_expired), static_cast<long long>(s.relists_error),
+        s.last_relist_reason.c_str());
   }
 
   std::unique_ptr<testenv::PrivateControlPlane> cp_;
@@ -149,7 +151,25 @@ TEST_F(InformerFaultTest, RecoversFromApiserverRestartExpiryAndEtcdOutage) {
   // (a) kube-apiserver restarted under the running informer.
   const int64_t watches_before = informer_->Stats().reflector.watches;
   Churn(10, "before-restart");
+  ExpectConverged("before restart");
+  const ReflectorStats before_stop = informer_->Stats().reflector;
   ASSERT_TRUE(cp_->StopApiserver().ok());
+  // While the apiserver is down every re-watch is refused: the reflector must keep re-watching
+  // from its RV (backing off), never relist — a LIST cannot succeed either, and relisting after
+  // every refused connection is what turns an apiserver restart into a thundering herd.
+  const ReflectorStats down_start = informer_->Stats().reflector;
+  absl::SleepFor(absl::Seconds(4));
+  const ReflectorStats while_down = informer_->Stats().reflector;
+  std::printf(
+      "apiserver down 4 s: watches %lld -> %lld, watch errors %lld -> %lld, lists %lld -> %lld\n",
+      static_cast<long long>(before_stop.watches), static_cast<long long>(while_down.watches),
+      static_cast<long long>(before_stop.watch_errors),
+      static_cast<long long>(while_down.watch_errors), static_cast<long long>(before_stop.lists),
+      static_cast<long long>(while_down.lists));
+  EXPECT_GT(while_down.watch_errors, down_start.watch_errors) << "never tried to re-watch";
+  EXPECT_EQ(while_down.lists, before_stop.lists)
+      << "relisted while the apiserver was down (" << while_down.last_relist_reason << ")";
+  EXPECT_EQ(while_down.relists_error, before_stop.relists_error) << while_down.last_relist_reason;
   ASSERT_TRUE(cp_->StartApiserver().ok());
   Churn(10, "after-restart");
   ExpectConverged("apiserver restart");

@@ -18,11 +18,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/cancellation.h"
 #include "indexers/object_traits.h"
 
 namespace kube::informers {
@@ -44,8 +46,18 @@ struct ListOptions {
   bool allow_watch_bookmarks = false;
   bool send_initial_events = false;
   int64_t timeout_seconds = 0;
+  // cancel (LIST only, not sent): the reflector's Stop() cancels it, so a LIST in flight ends at
+  // once (Cancelled) instead of at the request timeout. Null = not cancellable. Not compared.
+  std::shared_ptr<Cancellation> cancel;
 
-  friend bool operator==(const ListOptions&, const ListOptions&) = default;
+  friend bool operator==(const ListOptions& a, const ListOptions& b) {
+    auto tie = [](const ListOptions& o) {
+      return std::tie(o.label_selector, o.field_selector, o.resource_version,
+                      o.resource_version_match, o.limit, o.continue_token, o.allow_watch_bookmarks,
+                      o.send_initial_events, o.timeout_seconds);
+    };
+    return tie(a) == tie(b);
+  }
 };
 
 // ListPage is one page of a LIST: its items, the list's resourceVersion, and the continue token

@@ -29,16 +29,17 @@
 //                429 / connection refused / broken stream -> kBackoff -> kWatchStart.
 //                other ERROR -> kBackoff -> kStart.
 //   kBackoff     waits (on the injected clock) 800 ms doubling to 30 s, reset after 2 minutes
-//                without failure; then the state chosen when backing off.
+//                without failure, each wait plus jitter in [0, 1) x the step (client-go's factor
+//                1.0, from the injected random source); then the state chosen when backing off.
 //   kStopped     terminal; Stop() leads here from any state.
 //
 // Every list/watch error is reported to `watch_error_handler` (if set) and then handled as
 // above: an informer never gives up (client-go).
 //
 // Thread-safety: Step() and Run() are called from one thread (the reflector's). Stop(), State()
-// and Stats() may be called from any thread. Stop() closes an open watch so that a blocked Step
-// returns; a List call in flight is not interrupted (the real ListerWatcher bounds it with a
-// request timeout).
+// and Stats() may be called from any thread. Stop() closes an open watch and cancels a List in
+// flight (ListOptions::cancel; RestListerWatcher ends the HTTP exchange) so that a blocked Step
+// returns promptly.
 #ifndef KUBECPP_INFORMERS_REFLECTOR_H_
 #define KUBECPP_INFORMERS_REFLECTOR_H_
 
@@ -56,6 +57,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/cancellation.h"
 #include "base/clock.h"
 #include "base/sync.h"
 #include "indexers/object_traits.h"
@@ -87,8 +89,12 @@ struct ReflectorStats {
   int64_t watches = 0;       // WATCH requests, streaming lists included
   int64_t watch_errors = 0;  // failed opens, ERROR events, broken streams
   int64_t watch_list_fallbacks = 0;
-  int64_t relists_expired = 0;  // relists caused by 410
-  int64_t events = 0;           // ADDED/MODIFIED/DELETED applied
+  // Relists (the reflector drops its watch position and lists again), by cause:
+  int64_t relists_expired = 0;       // watch 410: relist at the last-seen RV
+  int64_t relists_list_expired = 0;  // list 410 / too-large RV: list again at RV ""
+  int64_t relists_error = 0;         // any other watch or list error after the first sync:
+                                     // back off, then start over (WatchList or LIST)
+  int64_t events = 0;                // ADDED/MODIFIED/DELETED applied
   int64_t bookmarks = 0;
   std::string last_resource_version;
   std::string last_relist_reason;
@@ -96,7 +102,7 @@ struct ReflectorStats {
 
 struct ReflectorOptions {
   Clock* clock = &Clock::Real();
-  // Uniform in [0, 1); picks the watch timeout. Default: absl::BitGen.
+  // Uniform in [0, 1); picks the watch timeout and the backoff jitter. Default: absl::BitGen.
   std::function<double()> random;
   bool use_watch_list = true;
   int64_t page_size = 500;
@@ -122,7 +128,7 @@ class Reflector {
       : lw_(lister_watcher),
         sink_(sink),
         options_(std::move(options)),
-        backoff_(options_.clock, options_.backoff) {
+        backoff_(options_.clock, options_.backoff, [this] { return options_.random(); }) {
     if (!options_.random) {
       options_.random = [gen = std::make_shared<absl::BitGen>()] {
         return absl::Uniform(*gen, 0.0, 1.0);
@@ -150,9 +156,12 @@ class Reflector {
 
   // Stop makes the reflector reach kStopped: wakes a backoff wait and closes an open watch.
   void Stop() {
-    MutexLock l(&mu_);
-    stopped_ = true;
-    if (stream_ != nullptr) stream_->Close();
+    {
+      MutexLock l(&mu_);
+      stopped_ = true;
+      if (stream_ != nullptr) stream_->Close();
+    }
+    list_cancel_->Cancel();  // outside mu_: it may call into the transport
   }
 
   ReflectorState state() const {
@@ -240,6 +249,7 @@ class Reflector {
           // The RV first: once Replace has marked the informer synced, its RV must be readable.
           SetResourceVersion(rv);
           sink_->Replace(std::move(initial), rv);
+          synced_once_ = true;
           synthetic_adds_ = false;
           list_rv_ = ListRv::kLastSeen;
           watch_opened_at_ = options_.clock->Now();
@@ -278,22 +288,26 @@ class Reflector {
     }
     const bool paged = o.resource_version.empty() || o.resource_version == "0";
     if (paged) o.limit = options_.page_size;
+    o.cancel = list_cancel_;
     std::vector<ObjectPtr<T>> items;
     std::string list_rv;
     while (true) {
       Count(&ReflectorStats::lists);
       auto page = lw_->List(o);
       if (!page.ok()) {
+        if (IsStopped()) return ReflectorState::kStopped;  // cancelled by Stop: not an error
         ReportError(page.status(), &ReflectorStats::list_errors);
         ListWatchErrorClass c = ClassifyListWatchError(page.status());
         if (c == ListWatchErrorClass::kExpired ||
             c == ListWatchErrorClass::kTooLargeResourceVersion) {
           const bool was_consistent = list_rv_ == ListRv::kConsistent;
           list_rv_ = ListRv::kConsistent;
+          Count(&ReflectorStats::relists_list_expired);
           SetRelistReason(absl::StrCat("list ", ListWatchErrorClassName(c)));
           if (!was_consistent) return ReflectorState::kList;
           return BackOffThen(ReflectorState::kList);
         }
+        RelistAfterError(absl::StrCat("list error: ", page.status().ToString()));
         return BackOffThen(ReflectorState::kStart);
       }
       for (ObjectPtr<T>& item : page->items) items.push_back(std::move(item));
@@ -303,6 +317,7 @@ class Reflector {
     }
     SetResourceVersion(list_rv);  // before Replace (see StepWatchList)
     sink_->Replace(std::move(items), list_rv);
+    synced_once_ = true;
     list_rv_ = ListRv::kLastSeen;
     return ReflectorState::kWatchStart;
   }
@@ -382,9 +397,18 @@ class Reflector {
         return BackOffThen(ReflectorState::kWatchStart);
       case ListWatchErrorClass::kTooLargeResourceVersion:
       case ListWatchErrorClass::kOther:
-        return BackOffThen(ReflectorState::kStart);
+        break;
     }
+    RelistAfterError(absl::StrCat("watch error: ", error.ToString()));
     return BackOffThen(ReflectorState::kStart);
+  }
+
+  // RelistAfterError records that an error sends a synced reflector back to kStart (a relist).
+  // Before the first sync there is nothing to relist: the first list is just being retried.
+  void RelistAfterError(std::string reason) {
+    if (!synced_once_) return;
+    Count(&ReflectorStats::relists_error);
+    SetRelistReason(std::move(reason));
   }
 
   ReflectorState RelistAfterWatchExpired() {
@@ -456,10 +480,13 @@ class Reflector {
   ListerWatcher<T>* const lw_;
   ReflectorSink<T>* const sink_;
   ReflectorOptions options_;
+  // Handed to every List; Stop() cancels it (one-shot: stopping is final).
+  const std::shared_ptr<Cancellation> list_cancel_ = std::make_shared<Cancellation>();
 
   // Reflector-thread state.
   Backoff backoff_;
   ListRv list_rv_ = ListRv::kInitial;
+  bool synced_once_ = false;  // a Replace has happened
   bool synthetic_adds_ = false;
   absl::Time watch_opened_at_ = absl::InfinitePast();
   int64_t watch_events_ = 0;  // events read from the open watch

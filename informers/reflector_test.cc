@@ -275,7 +275,9 @@ TEST_F(ReflectorTest, ExpiredAgainAtConsistentRvBacksOff) {
   EXPECT_EQ(r.Step(), ReflectorState::kList);  // RV "0" expired -> relist at ""
   lw_.ExpectList(ExpiredError("continue token expired"));
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
-  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(800));
+  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(1200));
+  EXPECT_EQ(r.Stats().relists_list_expired, 2);
+  EXPECT_EQ(r.Stats().last_relist_reason, "list Expired");
 }
 
 TEST_F(ReflectorTest, TooManyRequestsAndConnectionRefusedRewatchWithoutRelist) {
@@ -283,13 +285,14 @@ TEST_F(ReflectorTest, TooManyRequestsAndConnectionRefusedRewatchWithoutRelist) {
   auto w = SyncByList(r);
   w->PushError(TooManyRequestsError("slow down"));
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
-  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(800));
-  clock_.Advance(absl::Milliseconds(800));
+  EXPECT_EQ(r.BackoffDeadline(),
+            clock_.Now() + absl::Milliseconds(1200));  // 800 ms + jitter 0.5 x 800 ms
+  clock_.Advance(absl::Milliseconds(1200));
   EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
   lw_.ExpectWatchError(ConnectionRefusedError("dial tcp"));
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
-  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(1600));  // doubled
-  clock_.Advance(absl::Milliseconds(1600));
+  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(2400));  // doubled
+  clock_.Advance(absl::Milliseconds(2400));
   EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
   auto w2 = lw_.ExpectWatch();
   EXPECT_EQ(r.Step(), ReflectorState::kWatching);
@@ -303,7 +306,7 @@ TEST_F(ReflectorTest, BrokenStreamRewatchesAfterBackoff) {
   auto w = SyncByList(r);
   w->Break(absl::UnavailableError("connection reset"));
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
-  clock_.Advance(absl::Seconds(1));
+  clock_.Advance(absl::Milliseconds(1200));
   EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
   EXPECT_EQ(lw_.list_count(), 1);
 }
@@ -326,8 +329,8 @@ TEST_F(ReflectorTest, VeryShortEmptyWatchBacksOffBeforeRewatching) {
   auto w = SyncByList(r);
   w->End();  // closed at once, no events
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
-  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(800));
-  clock_.Advance(absl::Milliseconds(800));
+  EXPECT_EQ(r.BackoffDeadline(), clock_.Now() + absl::Milliseconds(1200));
+  clock_.Advance(absl::Milliseconds(1200));
   EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
   // An empty watch that lasted its time (the server's timeout) is re-opened at once.
   auto w2 = lw_.ExpectWatch();
@@ -345,8 +348,10 @@ TEST_F(ReflectorTest, OtherListErrorBacksOffThenStartsOver) {
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
   ASSERT_EQ(errors_.size(), 1u);
   EXPECT_EQ(errors_[0].code(), absl::StatusCode::kPermissionDenied);
-  clock_.Advance(absl::Milliseconds(800));
+  clock_.Advance(absl::Milliseconds(1200));
   EXPECT_EQ(r.Step(), ReflectorState::kStart);
+  // Never synced: retrying the first list is not a relist.
+  EXPECT_EQ(r.Stats().relists_error, 0);
 }
 
 TEST_F(ReflectorTest, OtherWatchErrorEventBacksOffThenRelists) {
@@ -354,12 +359,20 @@ TEST_F(ReflectorTest, OtherWatchErrorEventBacksOffThenRelists) {
   auto w = SyncByList(r);
   w->PushError(absl::InternalError("etcd unavailable"));
   EXPECT_EQ(r.Step(), ReflectorState::kBackoff);
-  clock_.Advance(absl::Seconds(1));
+  clock_.Advance(absl::Milliseconds(1200));
   EXPECT_EQ(r.Step(), ReflectorState::kStart);
   lw_.ExpectList(Page({}, "99"));
   EXPECT_EQ(r.Step(), ReflectorState::kList);
   EXPECT_EQ(r.Step(), ReflectorState::kWatchStart);
   EXPECT_EQ(lw_.list_calls().back().resource_version, "10");  // not back in time
+  // The relist is counted under its cause, with the error as the reason.
+  ReflectorStats stats = r.Stats();
+  EXPECT_EQ(stats.relists_error, 1);
+  EXPECT_EQ(stats.relists_expired, 0);
+  EXPECT_NE(stats.last_relist_reason.find("watch error"), std::string::npos)
+      << stats.last_relist_reason;
+  EXPECT_NE(stats.last_relist_reason.find("etcd unavailable"), std::string::npos)
+      << stats.last_relist_reason;
 }
 
 TEST(BackoffTest, DoublesToCapAndResetsAfterTwoHealthyMinutes) {
@@ -378,6 +391,34 @@ TEST(BackoffTest, DoublesToCapAndResetsAfterTwoHealthyMinutes) {
   EXPECT_EQ(b.Next(), absl::Seconds(30));  // 2 minutes not yet reached
   clock.Advance(absl::Minutes(2));
   EXPECT_EQ(b.Next(), absl::Milliseconds(800));
+}
+
+// Jitter (client-go's backoff manager: factor 1.0): each wait is the exponential step d plus
+// random() * d, so reflectors failing together do not retry in lockstep.
+TEST(BackoffTest, JitterAddsUpToOneStepFromTheRandomSource) {
+  kube::testing::FakeClock clock;
+  std::vector<double> randoms = {0.0, 0.25, 0.5, 0.999, 0.5};
+  size_t next = 0;
+  Backoff b(&clock, {}, [&] { return randoms[next++]; });
+  std::vector<absl::Duration> got;
+  for (int i = 0; i < 5; ++i) {
+    got.push_back(b.Next());
+    clock.Advance(absl::Seconds(1));
+  }
+  EXPECT_THAT(
+      got, ElementsAre(absl::Milliseconds(800), absl::Milliseconds(2000), absl::Milliseconds(4800),
+                       absl::Microseconds(12793600), absl::Milliseconds(19200)));
+  // The exponential step itself is not jittered: it still doubles to the 30 s cap.
+  for (int i = 0; i < 3; ++i) {
+    randoms.push_back(0.0);
+  }
+  EXPECT_EQ(b.Next(), absl::Milliseconds(25600));
+  EXPECT_EQ(b.Next(), absl::Seconds(30));
+  // A broken random source cannot make the wait negative or more than twice the step.
+  Backoff wild(&clock, {}, [] { return 7.0; });
+  EXPECT_EQ(wild.Next(), absl::Milliseconds(1600));
+  Backoff none(&clock, {.jitter = 0.0}, [] { return 0.9; });
+  EXPECT_EQ(none.Next(), absl::Milliseconds(800));
 }
 
 TEST_F(ReflectorTest, StopEndsRunWhileWatchingAndWhileBackingOff) {

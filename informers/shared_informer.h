@@ -8,8 +8,12 @@
 //   * Transforms run once per object, on the reflector thread, before the object is stored.
 //   * A relist replaces the cache atomically; handlers get deletes for vanished objects first,
 //     then adds and updates (updates whose resourceVersion did not change are not delivered).
-//   * HasSynced: the cache holds the first full list. Each registration has its own HasSynced:
-//     its initial adds have been delivered (run), not just queued.
+//   * HasSynced: the cache holds the first full list (set as soon as it is stored, whatever the
+//     handlers are doing). Each registration has its own HasSynced: its initial adds have been
+//     delivered (run), not just queued. Initial adds reach every handler as a snapshot (one
+//     pointer per cached object) delivered before its buffered events, for handlers registered
+//     before the sync and late joiners alike, so a slow handler never delays the informer's sync,
+//     AddEventHandler or the other handlers' initial adds.
 //   * A handler added after start receives the cache as initial adds, then live events, with
 //     nothing lost or repeated in between.
 //   * Per-handler resync: every `resync_period` the handler gets on_update(o, o) for every
@@ -62,6 +66,11 @@ struct InformerStats {
   int64_t events_applied = 0;  // watch events stored
   int64_t replaces = 0;        // full lists stored
   size_t objects_cached = 0;
+  // Handler lag, aggregated over the registered handlers (each one's own is its HandlerStats):
+  size_t handlers = 0;
+  size_t handler_buffer_depth = 0;  // events buffered, summed over handlers
+  absl::Duration handler_max_oldest_queued_age = absl::ZeroDuration();  // the laggiest handler
+  int64_t handler_producer_waits = 0;  // times the informer waited for a full buffer, summed
   ReflectorStats reflector;
 };
 
@@ -201,6 +210,14 @@ class SharedIndexInformer final : private ReflectorSink<T> {
     InformerStats s = stats_;
     s.objects_cached = indexer_.Size();
     if (reflector_) s.reflector = reflector_->Stats();
+    s.handlers = listeners_.size();
+    for (const auto& listener : listeners_) {
+      HandlerStats h = listener->Stats();  // the listener's lock is a leaf: safe under mu_
+      s.handler_buffer_depth += h.buffer_depth;
+      s.handler_max_oldest_queued_age =
+          std::max(s.handler_max_oldest_queued_age, h.oldest_queued_age);
+      s.handler_producer_waits += h.producer_waits;
+    }
     return s;
   }
 
@@ -233,20 +250,31 @@ class SharedIndexInformer final : private ReflectorSink<T> {
       MutexLock l(&mu_);
       first = !synced_;
       ++stats_.replaces;
+      // The informer has synced as soon as the store holds the list; how fast the handlers take
+      // their initial adds is theirs to report (each registration's HasSynced).
+      synced_ = true;
     }
     std::vector<std::shared_ptr<Listener>> listeners = Listeners();
+    if (first) {
+      // The store was empty, so every delta is an add. Handlers registered before the sync get
+      // them as a snapshot, as a late joiner does: no buffer wait, so a slow handler cannot hold
+      // dispatch_mu_ (and with it AddEventHandler and every other handler) for the whole list.
+      std::vector<indexers::ObjectPtr<T>> initial;
+      initial.reserve(deltas.size());
+      for (indexers::Delta<T>& delta : deltas) initial.push_back(delta.object);
+      for (auto& listener : listeners) {
+        listener->SetSnapshot(initial);
+        listener->MarkSyncTarget();
+      }
+      return;
+    }
     for (indexers::Delta<T>& delta : deltas) {
       if (delta.type == indexers::DeltaType::kUpdated &&
           indexers::ObjectTraits<T>::ResourceVersion(*delta.object) ==
               indexers::ObjectTraits<T>::ResourceVersion(*delta.old_object)) {
         continue;  // unchanged by the relist
       }
-      Dispatch(listeners, delta, first);
-    }
-    if (first) {
-      for (auto& listener : listeners) listener->MarkSyncTarget();
-      MutexLock l(&mu_);
-      synced_ = true;
+      Dispatch(listeners, delta);
     }
   }
 
@@ -264,16 +292,15 @@ class SharedIndexInformer final : private ReflectorSink<T> {
       MutexLock l(&mu_);
       ++stats_.events_applied;
     }
-    if (delta.has_value()) Dispatch(Listeners(), *delta, false);
+    if (delta.has_value()) Dispatch(Listeners(), *delta);
   }
 
   void Dispatch(const std::vector<std::shared_ptr<Listener>>& listeners,
-                const indexers::Delta<T>& delta, bool initial)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(dispatch_mu_) {
+                const indexers::Delta<T>& delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(dispatch_mu_) {
     typename Listener::Notification n;
     switch (delta.type) {
       case indexers::DeltaType::kAdded:
-        n = {Kind::kAdd, delta.object, nullptr, initial};
+        n = {Kind::kAdd, delta.object, nullptr, false};
         break;
       case indexers::DeltaType::kUpdated:
         n = {Kind::kUpdate, delta.object, delta.old_object, false};

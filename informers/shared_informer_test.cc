@@ -106,6 +106,80 @@ TEST_F(SharedInformerTest, SyncDeliversInitialAddsAndRegistrationSyncsAfterDeliv
   informer->Shutdown();
 }
 
+// A handler registered before start must not hold the informer hostage: the informer syncs (the
+// store holds the list) and other handlers can be added while that handler still sits on its
+// first initial add, even when the list is larger than its buffer.
+TEST_F(SharedInformerTest, SlowHandlerDoesNotDelayInformerSyncOrAddEventHandler) {
+  auto informer = Make(Options());
+  lw_.ExpectList(ListPage<TestObject>{{MakeObject("ns", "a", "1"), MakeObject("ns", "b", "2"),
+                                       MakeObject("ns", "c", "3"), MakeObject("ns", "d", "4")},
+                                      "10",
+                                      ""});
+  auto w = lw_.ExpectWatch();
+  Releaser releaser;
+  absl::Notification& release = releaser.release;
+  RecordingHandler<TestObject> slow;
+  auto slow_reg = informer->AddEventHandler(slow.Handler([&] { release.WaitForNotification(); }),
+                                            {.buffer_capacity = 1});
+  ASSERT_TRUE(slow_reg.ok());
+  informer->Run();
+  EXPECT_TRUE(Eventually([&] { return informer->HasSynced(); }));
+  EXPECT_EQ(informer->GetIndexer().Size(), 4u);
+  EXPECT_FALSE((*slow_reg)->HasSynced());
+  // AddEventHandler returns although the slow handler still holds its first initial add.
+  RecordingHandler<TestObject> late;
+  absl::Notification added;
+  std::thread adder([&] {
+    EXPECT_TRUE(informer->AddEventHandler(late.Handler()).ok());
+    added.Notify();
+  });
+  EXPECT_TRUE(added.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_TRUE(late.WaitFor(4));
+  release.Notify();
+  adder.join();
+  ASSERT_TRUE(slow.WaitFor(4));
+  EXPECT_THAT(slow.log(), ElementsAre("ADD ns/a@1 initial", "ADD ns/b@2 initial",
+                                      "ADD ns/c@3 initial", "ADD ns/d@4 initial"));
+  EXPECT_TRUE(Eventually([&] { return (*slow_reg)->HasSynced(); }));
+  ASSERT_TRUE(w->WaitDrained());
+  w->Push(WatchEventType::kAdded, MakeObject("ns", "e", "11"));
+  ASSERT_TRUE(slow.WaitFor(5));
+  EXPECT_EQ(slow.log().back(), "ADD ns/e@11");
+  informer->Shutdown();
+}
+
+// The informer aggregates its handlers' lag: total buffered events and the age of the oldest
+// event any handler has not taken yet (on the informer's clock).
+TEST_F(SharedInformerTest, StatsAggregateHandlerLag) {
+  auto informer = Make(Options());
+  auto w = ScriptSync();
+  Releaser releaser;
+  absl::Notification& release = releaser.release;
+  RecordingHandler<TestObject> slow, fast;
+  ASSERT_TRUE(informer->AddEventHandler(slow.Handler([&] { release.WaitForNotification(); })).ok());
+  ASSERT_TRUE(informer->AddEventHandler(fast.Handler()).ok());
+  informer->Run();
+  ASSERT_TRUE(fast.WaitFor(2));
+  ASSERT_TRUE(w->WaitDrained());
+  w->Push(WatchEventType::kAdded, MakeObject("ns", "c", "11"));
+  ASSERT_TRUE(fast.WaitFor(3));
+  clock_.Advance(absl::Seconds(2));
+  w->Push(WatchEventType::kAdded, MakeObject("ns", "d", "12"));
+  ASSERT_TRUE(fast.WaitFor(4));
+  clock_.Advance(absl::Seconds(3));
+  InformerStats stats = informer->Stats();
+  EXPECT_EQ(stats.handlers, 2u);
+  // The slow handler sits on its first initial add: both live events are buffered for it, the
+  // older one for 5 s; the fast handler has nothing buffered.
+  EXPECT_EQ(stats.handler_buffer_depth, 2u);
+  EXPECT_EQ(stats.handler_max_oldest_queued_age, absl::Seconds(5));
+  release.Notify();
+  ASSERT_TRUE(slow.WaitFor(4));
+  EXPECT_TRUE(Eventually([&] { return informer->Stats().handler_buffer_depth == 0; }));
+  EXPECT_EQ(informer->Stats().handler_max_oldest_queued_age, absl::ZeroDuration());
+  informer->Shutdown();
+}
+
 TEST_F(SharedInformerTest, WaitForCacheSyncTimesOutOnTheInformersClock) {
   auto informer = Make(Options());
   lw_.ExpectList(absl::InternalError("down"));  // never syncs

@@ -216,6 +216,11 @@ Request& Request::MaxRetries(int max_retries) {
   return *this;
 }
 
+Request& Request::CancelWith(std::shared_ptr<Cancellation> cancellation) {
+  cancellation_ = std::move(cancellation);
+  return *this;
+}
+
 absl::Status Request::BuildError() const {
   std::vector<std::string> errors = errors_;
   if (abs_path_.has_value() && (namespace_.has_value() || resource_.has_value() ||

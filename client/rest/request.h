@@ -35,6 +35,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/cancellation.h"
 #include "client/rest/warning.h"
 #include "client/rest/watch_stream.h"
 #include "client/transport/transport.h"
@@ -96,6 +97,9 @@ class Request {
   Request& Timeout(absl::Duration timeout);
   // MaxRetries overrides RestClientOptions::max_retries for this request (0 = no retries).
   Request& MaxRetries(int max_retries);
+  // CancelWith lets another thread abandon Do(): `cancellation`->Cancel() ends the exchange in
+  // flight and Do() returns Cancelled (also before it starts or between retries).
+  Request& CancelWith(std::shared_ptr<Cancellation> cancellation);
 
   // Do sends the request and buffers the response (see RestClient for retries and errors).
   absl::StatusOr<Result> Do() const;
@@ -120,6 +124,7 @@ class Request {
   const std::string& accept() const { return accept_; }
   std::optional<absl::Duration> timeout() const { return timeout_; }
   std::optional<int> max_retries() const { return max_retries_; }
+  const std::shared_ptr<Cancellation>& cancellation() const { return cancellation_; }
 
  private:
   void AddError(std::string error);
@@ -142,6 +147,7 @@ class Request {
   std::string accept_ = "application/json";
   std::optional<absl::Duration> timeout_;
   std::optional<int> max_retries_;
+  std::shared_ptr<Cancellation> cancellation_;
   std::vector<std::string> errors_;
 };
 

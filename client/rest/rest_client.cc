@@ -1,11 +1,15 @@
 #include "client/rest/rest_client.h"
 
+#include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "base/sync.h"
 #include "client/rest/status.h"
 #include "client/rest/watch_stream.h"
 
@@ -111,6 +115,72 @@ void RestClient::HandleWarnings(const std::vector<Warning>& warnings) const {
   for (const Warning& w : warnings) options_.warning_handler(w);
 }
 
+namespace {
+
+// BufferingHandler collects a streamed exchange into a Response (what RoundTrip returns), so that
+// the exchange has a Call handle a Cancellation can cancel.
+class BufferingHandler final : public transport::StreamHandler {
+ public:
+  explicit BufferingHandler(size_t max_body_bytes) : max_body_bytes_(max_body_bytes) {}
+  void OnHead(const transport::ResponseHead& head) override {
+    MutexLock l(&mu_);
+    response_.head = head;
+  }
+  bool OnBody(absl::string_view data) override {
+    MutexLock l(&mu_);
+    if (too_large_) return true;  // discard: the exchange is being cancelled
+    if (response_.body.size() + data.size() > max_body_bytes_) {
+      too_large_ = true;
+      response_.body.clear();
+      return true;
+    }
+    response_.body.append(data.data(), data.size());
+    return true;
+  }
+  void OnEnd(const absl::Status& status) override {
+    MutexLock l(&mu_);
+    end_ = status;
+  }
+  // Wait blocks until OnEnd and returns what RoundTrip would have.
+  absl::StatusOr<transport::Response> Wait(transport::Call& call) {
+    MutexLock l(&mu_);
+    auto ended = [this]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return end_.has_value() || too_large_; };
+    AwaitCondition(mu_, absl::Condition(&ended));
+    if (too_large_) {
+      call.Cancel();
+      return absl::ResourceExhaustedError(
+          absl::StrCat("response body larger than ", max_body_bytes_, " bytes"));
+    }
+    if (!end_->ok()) return *end_;
+    return std::move(response_);
+  }
+
+ private:
+  const size_t max_body_bytes_;
+  absl::Mutex mu_;
+  transport::Response response_ ABSL_GUARDED_BY(mu_);
+  bool too_large_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<absl::Status> end_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+absl::StatusOr<transport::Response> RestClient::CancellableRoundTrip(const transport::Request& wire,
+                                                                     Cancellation& cancellation) {
+  auto cancelled = [&wire] {
+    return absl::CancelledError(absl::StrCat(wire.method, " ", wire.target, ": cancelled"));
+  };
+  if (cancellation.cancelled()) return cancelled();
+  auto handler = std::make_shared<BufferingHandler>(wire.max_body_bytes);
+  std::shared_ptr<transport::Call> call = transport_->Stream(wire, handler);
+  if (!cancellation.Attach([call] { call->Cancel(); })) call->Cancel();
+  absl::StatusOr<transport::Response> response = handler->Wait(*call);
+  cancellation.Detach();
+  if (!response.ok() && cancellation.cancelled()) return cancelled();
+  return response;
+}
+
 absl::StatusOr<Result> RestClient::Execute(const Request& request) {
   if (absl::Status s = request.BuildError(); !s.ok()) return s;
   const absl::Time start = clock_.Now();
@@ -156,6 +226,10 @@ absl::StatusOr<Result> RestClient::Execute(const Request& request) {
   };
 
   for (;;) {
+    if (request.cancellation() != nullptr && request.cancellation()->cancelled()) {
+      return finish(
+          absl::CancelledError(absl::StrCat(wire.method, " ", wire.target, ": cancelled")));
+    }
     const absl::Time wait_start = clock_.Now();
     absl::Status limited = rate_limiter_->Wait(deadline);
     if (metrics != nullptr) {
@@ -171,7 +245,9 @@ absl::StatusOr<Result> RestClient::Execute(const Request& request) {
       }
     }
     if (metrics != nullptr) metrics->ObserveRequestSize(labels, wire.body.size());
-    absl::StatusOr<transport::Response> response = transport_->RoundTrip(wire);
+    absl::StatusOr<transport::Response> response =
+        request.cancellation() != nullptr ? CancellableRoundTrip(wire, *request.cancellation())
+                                          : transport_->RoundTrip(wire);
     if (!response.ok()) {
       if (metrics != nullptr) metrics->IncrementRequestResult(labels, "<error>");
       if (wire.method == "GET" && IsBrokenConnection(response.status()) &&

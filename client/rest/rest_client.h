@@ -42,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/cancellation.h"
 #include "base/clock.h"
 #include "client/config/rest_config.h"
 #include "client/rest/metrics.h"
@@ -112,6 +113,9 @@ class RestClient final : public RequestExecutor, public std::enable_shared_from_
   std::string Target(const Request& request,
                      const std::vector<std::pair<std::string, std::string>>& extra) const;
   void HandleWarnings(const std::vector<Warning>& warnings) const;
+  // CancellableRoundTrip is RoundTrip over Transport::Stream, so `cancellation` can end it.
+  absl::StatusOr<transport::Response> CancellableRoundTrip(const transport::Request& wire,
+                                                           Cancellation& cancellation);
 
   const std::shared_ptr<transport::Transport> transport_;
   const RestClientOptions options_;

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "base/cancellation.h"
 #include "base/sync.h"
 #include "client/config/rest_config.h"
 #include "client/rest/rest_client.h"
@@ -258,6 +260,66 @@ TEST(RestClientFault, StalledWatchFailsWhenTheIdleTimeoutFires) {
   absl::Status end = handler->WaitForEnd();
   EXPECT_EQ(end.code(), absl::StatusCode::kDeadlineExceeded) << end;
   EXPECT_EQ(handler->events().size(), 1u);  // the event before the stall was delivered
+}
+
+// A request with a Cancellation whose server stalls: Cancel() from another thread ends it at once
+// with Cancelled (the informer's Shutdown during a slow LIST), instead of at the request timeout.
+TEST(RestClientFault, CancelEndsAStalledRequestPromptly) {
+  absl::Notification got_request;
+  Client client = Connect([&](FakeConnection& c) {
+    if (!c.ReadRequest()) return;
+    got_request.Notify();
+    c.WaitForClientClose(absl::Seconds(30));  // never answers
+  });
+  ASSERT_NE(client.rest, nullptr);
+  auto cancellation = std::make_shared<Cancellation>();
+  absl::StatusOr<Result> result;
+  std::thread caller([&] {
+    result = client.rest->Get()
+                 .Namespace("default")
+                 .Resource("configmaps")
+                 .Timeout(absl::Seconds(30))
+                 .CancelWith(cancellation)
+                 .Do();
+  });
+  ASSERT_TRUE(got_request.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  const absl::Time start = absl::Now();
+  cancellation->Cancel();
+  caller.join();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled) << result.status();
+  // Cancelled stays cancelled: a later request with it does not even start.
+  absl::StatusOr<Result> again =
+      client.rest->Get().Namespace("default").Resource("configmaps").CancelWith(cancellation).Do();
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(client.server->connections_accepted(), 1);
+}
+
+// Without a cancel, a cancellable request behaves as any other: body, headers, error statuses.
+TEST(RestClientFault, CancellableRequestReturnsBodiesAndErrorsAsUsual) {
+  Scripted script({HttpResponse(200, kConfigMap, {{"Content-Type", "application/json"}}),
+                   HttpResponse(429, kTooManyRequestsStatus,
+                                {{"Content-Type", "application/json"}, {"Retry-After", "1"}}),
+                   HttpResponse(200, kConfigMap, {{"Content-Type", "application/json"}})});
+  Client client = Connect([&](FakeConnection& c) { script.Serve(c); });
+  ASSERT_NE(client.rest, nullptr);
+  auto cancellation = std::make_shared<Cancellation>();
+  auto get = [&] {
+    return client.rest->Get()
+        .Namespace("default")
+        .Resource("configmaps")
+        .Name("a")
+        .CancelWith(cancellation)
+        .Do();
+  };
+  absl::StatusOr<Result> first = get();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->body, kConfigMap);
+  EXPECT_EQ(first->content_type, "application/json");
+  absl::StatusOr<Result> retried = get();  // 429 + Retry-After, then 200
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->body, kConfigMap);
+  EXPECT_EQ(script.served(), 3);
 }
 
 }  // namespace

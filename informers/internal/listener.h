@@ -36,6 +36,7 @@ class Listener final : public HandlerRegistration {
     indexers::ObjectPtr<T> object;
     indexers::ObjectPtr<T> old_object;
     bool initial = false;
+    absl::Time queued_at = absl::InfinitePast();  // set by Push: for the lag metric
   };
 
   Listener(EventHandler<T> handler, HandlerOptions options, Clock* clock)
@@ -72,6 +73,7 @@ class Listener final : public HandlerRegistration {
       stats_.producer_wait_time += clock_->Now() - start;
     }
     if (stopped_) return false;
+    n.queued_at = clock_->Now();
     queue_.push_back(std::move(n));
     ++pushed_;
     stats_.buffer_depth = queue_.size();
@@ -136,6 +138,7 @@ class Listener final : public HandlerRegistration {
     MutexLock l(&mu_);
     HandlerStats s = stats_;
     s.delivered = delivered_;
+    if (!queue_.empty()) s.oldest_queued_age = clock_->Now() - queue_.front().queued_at;
     return s;
   }
 

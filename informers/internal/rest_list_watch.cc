@@ -157,6 +157,7 @@ absl::StatusOr<DecodedList> RestListWatchCore::List(
     const ListOptions& options, const google::protobuf::Descriptor* item_type) const {
   rest::Request r = NewRequest(options, /*watch=*/false);
   r.Timeout(options_.list_timeout);
+  if (options.cancel != nullptr) r.CancelWith(options.cancel);
   absl::StatusOr<rest::Result> result = r.Do();
   if (!result.ok()) return result.status();
   absl::StatusOr<api::DecodedObject> decoded = CodecFor(result->content_type).Decode(result->body);

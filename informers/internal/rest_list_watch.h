@@ -50,7 +50,8 @@ struct RestListerWatcherOptions {
   // Undecoded watch events held between the I/O thread and the reflector. When full, the watch
   // is paused (the transport stops reading: TCP back-pressure) until it has drained to half.
   size_t watch_queue_capacity = 256;
-  // Bound on one LIST page request (Stop() does not cancel a LIST in flight).
+  // Bound on one LIST page request. The reflector's Stop() also ends a LIST in flight at once
+  // (ListOptions::cancel).
   absl::Duration list_timeout = absl::Minutes(1);
   // Ask for metadata only: LIST with `Accept: ...;as=PartialObjectMetadataList;g=meta.k8s.io;
   // v=v1` and WATCH with `as=PartialObjectMetadata` (protobuf, or JSON for kJson), with no plain

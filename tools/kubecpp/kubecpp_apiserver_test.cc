@@ -19,6 +19,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "boost/json.hpp"
+#include "client/api/builtin_kinds.h"
+#include "client/api/registry.h"
 #include "gtest/gtest.h"
 #include "tools/testenv/testenv.h"
 
@@ -301,6 +303,23 @@ TEST_F(KubecppTest, WatchUntilSyncedCountsTheCache) {
     if (!line.empty() && absl::ascii_isdigit(line[0])) (void)absl::SimpleAtoi(line, &count);
   }
   EXPECT_GE(count, 4) << run.output;
+}
+
+// `kubecpp watch` has a typed watch for every resource kind of the registry: each one syncs
+// against the real apiserver and prints its count.
+TEST_F(KubecppTest, WatchEveryRegisteredResourceKind) {
+  int kinds = 0;
+  for (const api::KindInfo* kind : api::DefaultRegistry().kinds()) {
+    if (kind->resource.empty()) continue;
+    ++kinds;
+    const std::string name =
+        kind->group.empty() ? kind->resource : absl::StrCat(kind->resource, ".", kind->group);
+    ToolRun run = Kubecpp(absl::StrCat("watch ", name, " -A --until-synced --timeout 30"));
+    EXPECT_EQ(run.exit_code, 0) << name << ": " << run.output;
+    EXPECT_TRUE(absl::StrContains(run.output, absl::StrCat("synced ")))
+        << name << ": " << run.output;
+  }
+  EXPECT_GE(kinds, 26);
 }
 
 TEST_F(KubecppTest, WatchPrintsOneLinePerCachedObject) {
