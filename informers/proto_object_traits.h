@@ -9,6 +9,9 @@
 // Everything is a view into the object: Labels() is a LabelView over the message's own
 // google::protobuf::Map (no copy); Annotation() looks the key up in the annotations map.
 // List kinds (ConfigMapList) have a ListMeta `metadata` and are deliberately not matched.
+// OwnerUids() (the optional trait of builtin_indexes.h) lists metadata.ownerReferences[*].uid
+// as views, so AddBuiltinIndexes registers the "owner-uid" index for every protobuf kind,
+// PartialObjectMetadata included.
 //
 // Thread-safety: read-only const accessors of immutable messages; safe from any thread.
 #ifndef KUBECPP_INFORMERS_PROTO_OBJECT_TRAITS_H_
@@ -17,6 +20,7 @@
 #include <concepts>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "client/api/meta/v1/meta.pb.h"
@@ -47,6 +51,13 @@ struct ObjectTraits<T> {
     auto it = annotations.find(std::string(key));
     if (it == annotations.end()) return std::nullopt;
     return absl::string_view(it->second);
+  }
+  // OwnerUids allocates one vector of views (index time only, not on the read path).
+  static std::vector<absl::string_view> OwnerUids(const T& o) {
+    std::vector<absl::string_view> uids;
+    uids.reserve(o.metadata().ownerreferences_size());
+    for (const auto& ref : o.metadata().ownerreferences()) uids.emplace_back(ref.uid());
+    return uids;
   }
 };
 

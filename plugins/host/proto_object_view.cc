@@ -352,6 +352,20 @@ absl::StatusOr<FieldValue> ProtoObjectView::Field(const FieldPath& path) const {
   return not_found();
 }
 
+absl::StatusOr<size_t> ProtoObjectView::ListSize(const FieldPath& path) const {
+  if (representation() == Representation::kMetadataOnly && OutsideMetadata(path)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("field path ", path.String(), ": outside metadata on a metadata-only object"));
+  }
+  absl::StatusOr<Resolved> at = Resolve(message_, path);
+  if (!at.ok()) return at.status();
+  if (at->selector != Element::Kind::kField || !at->field->is_repeated() || at->field->is_map()) {
+    return NoSuchField(path, "not a list");
+  }
+  if (at->parent == nullptr) return 0;
+  return static_cast<size_t>(at->parent->GetReflection()->FieldSize(*at->parent, at->field));
+}
+
 std::optional<absl::string_view> ProtoObjectView::MapValue(MetadataMap map,
                                                            absl::string_view key) const {
   const auto* m = MapOf(ObjectMetaOf(message_), map);

@@ -77,6 +77,12 @@ class ProtoObjectView final : public ObjectView {
   size_t OwnerReferenceCount() const override;
   OwnerReferenceView OwnerReference(size_t index) const override;
 
+  // ListSize is the number of elements of the list at `path` (0 when it, or a message on the
+  // way, is unset), for callers that walk every element (proto_field_path_index.h).
+  // InvalidArgument when `path` names no list (a map included) of the schema;
+  // FailedPrecondition outside metadata on a metadata-only object. Not part of ObjectView.
+  absl::StatusOr<size_t> ListSize(const FieldPath& path) const;
+
  private:
   const google::protobuf::Message& message_;
   const std::string api_version_;

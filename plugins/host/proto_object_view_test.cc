@@ -187,6 +187,29 @@ TEST(ProtoObjectViewTest, MetadataOnlyObjectRefusesSpec) {
   EXPECT_EQ(Code(v, "spec.nodeName"), absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(ProtoObjectViewTest, ListSizeCountsElementsAndRefusesNonLists) {
+  Pod pod = SamplePod();
+  ProtoObjectView v(pod, "v1", "Pod");
+  EXPECT_EQ(*v.ListSize(P("spec.containers")), 2u);
+  EXPECT_EQ(*v.ListSize(P("metadata.ownerReferences")), 1u);
+  EXPECT_EQ(*v.ListSize(P("spec.containers[0].args")), 0u);  // unset list
+  EXPECT_EQ(*v.ListSize(P("spec.containers[5].args")), 0u);  // past the end on the way
+  EXPECT_EQ(*v.ListSize(P("spec.initContainers")), 0u);
+  Pod empty;
+  ProtoObjectView e(empty, "v1", "Pod");
+  EXPECT_EQ(*e.ListSize(P("spec.containers[0].ports")), 0u);  // unset message on the way
+  EXPECT_EQ(v.ListSize(P("spec.nodeName")).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(v.ListSize(P("metadata.labels")).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(v.ListSize(P("spec.containers[0]")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(v.ListSize(P("spec.nope")).status().code(), absl::StatusCode::kInvalidArgument);
+  api::meta::v1::PartialObjectMetadata partial;
+  ProtoObjectView m(partial, "v1", "Pod");
+  EXPECT_EQ(m.ListSize(P("spec.containers")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*m.ListSize(P("metadata.ownerReferences")), 0u);
+}
+
 TEST(ProtoObjectEditorTest, RemoveFieldListElementAndMapEntry) {
   Pod pod = SamplePod();
   ProtoObjectEditor e(pod, "v1", "Pod");
