@@ -126,16 +126,15 @@ class RestListerWatcher final : public ListerWatcher<T> {
   }
 
   absl::StatusOr<ListPage<T>> List(const ListOptions& options) override {
-    absl::StatusOr<internal::DecodedList> list = core_.List(options, T::descriptor());
-    if (!list.ok()) return list.status();
     ListPage<T> page;
+    absl::StatusOr<internal::DecodedList> list =
+        core_.List(options, T::descriptor(), [&page](google::protobuf::Message* m) {
+          // Checked in core_.List: the items field's type is T's descriptor, i.e. T itself.
+          page.items.push_back(std::shared_ptr<const T>(static_cast<T*>(m)));
+        });
+    if (!list.ok()) return list.status();
     page.resource_version = std::move(list->resource_version);
     page.continue_token = std::move(list->continue_token);
-    page.items.resize(list->list->GetReflection()->FieldSize(*list->list, list->items));
-    internal::RestListWatchCore::ReleaseItems(*list, [&page](int i, google::protobuf::Message* m) {
-      // Checked in core_.List: the items field's type is T's descriptor, i.e. T itself.
-      page.items[i] = std::shared_ptr<const T>(static_cast<T*>(m));
-    });
     return page;
   }
 

@@ -301,6 +301,22 @@ absl::StatusOr<Result> Request::Do() const {
   return executor_->Execute(*this);
 }
 
+absl::StatusOr<Result> Request::DoStream(BodySink sink) const {
+  if (executor_ == nullptr) {
+    return absl::FailedPreconditionError("request is not bound to a RestClient");
+  }
+  return executor_->ExecuteStream(*this, sink);
+}
+
+absl::StatusOr<Result> RequestExecutor::ExecuteStream(const Request& request, BodySink sink) {
+  absl::StatusOr<Result> result = Execute(request);
+  if (!result.ok()) return result;
+  absl::Status s = sink(result->content_type, result->body);
+  if (!s.ok()) return s;
+  result->body.clear();
+  return result;
+}
+
 absl::StatusOr<std::shared_ptr<WatchCall>> Request::Watch(
     std::shared_ptr<WatchHandler> handler) const {
   if (executor_ == nullptr) {

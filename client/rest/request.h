@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -54,6 +55,12 @@ struct Result {
 
 class Request;
 
+// BodySink receives a successful response's body as it arrives (DoStream): the Content-Type
+// header, then the bytes in order, in chunks of no meaning. An error ends the exchange and is
+// what DoStream returns.
+using BodySink =
+    absl::FunctionRef<absl::Status(absl::string_view content_type, absl::string_view chunk)>;
+
 // RequestExecutor runs Requests; RestClient implements it. A seam for tests of code that builds
 // Requests.
 class RequestExecutor {
@@ -62,6 +69,9 @@ class RequestExecutor {
   virtual absl::StatusOr<Result> Execute(const Request& request) = 0;
   virtual absl::StatusOr<std::shared_ptr<WatchCall>> ExecuteWatch(
       const Request& request, std::shared_ptr<WatchHandler> handler) = 0;
+  // ExecuteStream is Execute handing a 2xx body to `sink` instead of returning it. The default
+  // buffers (Execute) and then hands the body over in one chunk; RestClient streams it.
+  virtual absl::StatusOr<Result> ExecuteStream(const Request& request, BodySink sink);
 };
 
 class Request {
@@ -103,6 +113,9 @@ class Request {
 
   // Do sends the request and buffers the response (see RestClient for retries and errors).
   absl::StatusOr<Result> Do() const;
+  // DoStream is Do with the 2xx body handed to `sink` as it arrives (Result::body stays empty),
+  // so a large body is never held whole. Retries happen only before the first body byte.
+  absl::StatusOr<Result> DoStream(BodySink sink) const;
   // Watch starts a watch (adds watch=1 unless a `watch` parameter is present).
   absl::StatusOr<std::shared_ptr<WatchCall>> Watch(std::shared_ptr<WatchHandler> handler) const;
 

@@ -1,5 +1,6 @@
 #include "client/rest/rest_client.h"
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -164,7 +165,115 @@ class BufferingHandler final : public transport::StreamHandler {
   std::optional<absl::Status> end_ ABSL_GUARDED_BY(mu_);
 };
 
+// StreamingHandler hands a 2xx body from the I/O thread to the calling thread through a small
+// queue; reading pauses while more than kMaxQueuedBytes wait, so a slow sink bounds memory.
+// Other statuses' bodies (metav1.Status) are buffered whole, as RoundTrip does.
+class StreamingHandler final : public transport::StreamHandler {
+ public:
+  static constexpr size_t kMaxQueuedBytes = size_t{1} << 20;
+
+  explicit StreamingHandler(size_t max_error_body_bytes)
+      : max_error_body_bytes_(max_error_body_bytes) {}
+  void OnHead(const transport::ResponseHead& head) override {
+    MutexLock l(&mu_);
+    head_ = head;
+    success_ = head.status >= 200 && head.status < 300;
+  }
+  bool OnBody(absl::string_view data) override {
+    MutexLock l(&mu_);
+    if (!success_) {
+      if (error_body_.size() + data.size() <= max_error_body_bytes_) {
+        error_body_.append(data.data(), data.size());
+      }
+      return true;
+    }
+    queued_bytes_ += data.size();
+    chunks_.emplace_back(data);
+    if (queued_bytes_ > kMaxQueuedBytes) {
+      paused_ = true;
+      return false;
+    }
+    return true;
+  }
+  void OnEnd(const absl::Status& status) override {
+    MutexLock l(&mu_);
+    end_ = status;
+  }
+
+  // Drain waits for the head, feeds a 2xx body to `sink` chunk by chunk on this thread, and
+  // returns the head (with the buffered body for other statuses) or the first error.
+  absl::StatusOr<transport::Response> Drain(transport::Call& call, BodySink sink, bool* delivered) {
+    std::string content_type;
+    for (;;) {
+      std::string chunk;
+      bool resume = false;
+      {
+        MutexLock l(&mu_);
+        auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return end_.has_value() || !chunks_.empty();
+        };
+        AwaitCondition(mu_, absl::Condition(&ready));
+        if (chunks_.empty()) {
+          if (!end_->ok()) return *end_;
+          transport::Response response;
+          response.head = std::move(head_);
+          response.body = std::move(error_body_);
+          return response;
+        }
+        chunk = std::move(chunks_.front());
+        chunks_.pop_front();
+        queued_bytes_ -= chunk.size();
+        if (paused_ && queued_bytes_ <= kMaxQueuedBytes / 2) {
+          paused_ = false;
+          resume = true;
+        }
+        if (content_type.empty()) {
+          content_type =
+              std::string(transport::FindHeader(head_.headers, "Content-Type").value_or(""));
+        }
+      }
+      if (resume) call.Resume();  // outside the lock: may deliver on this thread
+      *delivered = true;
+      if (absl::Status s = sink(content_type, chunk); !s.ok()) {
+        call.Cancel();
+        return s;
+      }
+    }
+  }
+
+ private:
+  const size_t max_error_body_bytes_;
+  absl::Mutex mu_;
+  transport::ResponseHead head_ ABSL_GUARDED_BY(mu_);
+  bool success_ ABSL_GUARDED_BY(mu_) = false;
+  std::string error_body_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> chunks_ ABSL_GUARDED_BY(mu_);
+  size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<absl::Status> end_ ABSL_GUARDED_BY(mu_);
+};
+
 }  // namespace
+
+absl::StatusOr<transport::Response> RestClient::StreamingRoundTrip(const transport::Request& wire,
+                                                                   Cancellation* cancellation,
+                                                                   BodySink sink, bool* delivered) {
+  auto cancelled = [&wire] {
+    return absl::CancelledError(absl::StrCat(wire.method, " ", wire.target, ": cancelled"));
+  };
+  if (cancellation != nullptr && cancellation->cancelled()) return cancelled();
+  auto handler = std::make_shared<StreamingHandler>(wire.max_body_bytes);
+  std::shared_ptr<transport::Call> call = transport_->Stream(wire, handler);
+  if (cancellation != nullptr && !cancellation->Attach([call] { call->Cancel(); })) {
+    call->Cancel();
+  }
+  absl::StatusOr<transport::Response> response = handler->Drain(*call, sink, delivered);
+  if (cancellation != nullptr) {
+    cancellation->Detach();
+    if (!response.ok() && cancellation->cancelled()) return cancelled();
+  }
+  return response;
+}
 
 absl::StatusOr<transport::Response> RestClient::CancellableRoundTrip(const transport::Request& wire,
                                                                      Cancellation& cancellation) {
@@ -181,7 +290,13 @@ absl::StatusOr<transport::Response> RestClient::CancellableRoundTrip(const trans
   return response;
 }
 
-absl::StatusOr<Result> RestClient::Execute(const Request& request) {
+absl::StatusOr<Result> RestClient::Execute(const Request& request) { return Run(request, nullptr); }
+
+absl::StatusOr<Result> RestClient::ExecuteStream(const Request& request, BodySink sink) {
+  return Run(request, &sink);
+}
+
+absl::StatusOr<Result> RestClient::Run(const Request& request, BodySink* sink) {
   if (absl::Status s = request.BuildError(); !s.ok()) return s;
   const absl::Time start = clock_.Now();
   const absl::Duration timeout = request.timeout().value_or(
@@ -245,12 +360,15 @@ absl::StatusOr<Result> RestClient::Execute(const Request& request) {
       }
     }
     if (metrics != nullptr) metrics->ObserveRequestSize(labels, wire.body.size());
+    bool delivered = false;
     absl::StatusOr<transport::Response> response =
-        request.cancellation() != nullptr ? CancellableRoundTrip(wire, *request.cancellation())
-                                          : transport_->RoundTrip(wire);
+        sink != nullptr ? StreamingRoundTrip(wire, request.cancellation().get(), *sink, &delivered)
+        : request.cancellation() != nullptr ? CancellableRoundTrip(wire, *request.cancellation())
+                                            : transport_->RoundTrip(wire);
     if (!response.ok()) {
       if (metrics != nullptr) metrics->IncrementRequestResult(labels, "<error>");
-      if (wire.method == "GET" && IsBrokenConnection(response.status()) &&
+      // Once body bytes reached the sink, a retry would hand them over twice.
+      if (!delivered && wire.method == "GET" && IsBrokenConnection(response.status()) &&
           retry_after(kBrokenConnectionDelay, "<error>")) {
         continue;
       }

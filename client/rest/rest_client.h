@@ -101,6 +101,7 @@ class RestClient final : public RequestExecutor, public std::enable_shared_from_
   absl::StatusOr<Result> Execute(const Request& request) override;
   absl::StatusOr<std::shared_ptr<WatchCall>> ExecuteWatch(
       const Request& request, std::shared_ptr<WatchHandler> handler) override;
+  absl::StatusOr<Result> ExecuteStream(const Request& request, BodySink sink) override;
 
   // PathPrefix is the path part of the configured host ("" or e.g. "/prefix").
   const std::string& PathPrefix() const { return path_prefix_; }
@@ -116,6 +117,15 @@ class RestClient final : public RequestExecutor, public std::enable_shared_from_
   // CancellableRoundTrip is RoundTrip over Transport::Stream, so `cancellation` can end it.
   absl::StatusOr<transport::Response> CancellableRoundTrip(const transport::Request& wire,
                                                            Cancellation& cancellation);
+
+  // Run is Execute (sink == nullptr) or ExecuteStream.
+  absl::StatusOr<Result> Run(const Request& request, BodySink* sink);
+  // StreamingRoundTrip runs one exchange over Transport::Stream, handing a 2xx body to `sink`
+  // (the returned Response then has an empty body); `*delivered` tells whether any byte reached
+  // the sink (no retry after that).
+  absl::StatusOr<transport::Response> StreamingRoundTrip(const transport::Request& wire,
+                                                         Cancellation* cancellation, BodySink sink,
+                                                         bool* delivered);
 
   const std::shared_ptr<transport::Transport> transport_;
   const RestClientOptions options_;

@@ -532,5 +532,71 @@ TEST_F(RestClientTest, WatchStopCancelsTheStream) {
   EXPECT_TRUE(fake_->WaitForStreamEnded(0));
 }
 
+TEST_F(RestClientTest, DoStreamHandsTheBodyOverChunkByChunk) {
+  auto client = NewClient();
+  fake_->ExpectStream(
+      "GET", "/api/v1/pods",
+      {FakeTransport::MakeHead(200, {{"Content-Type", "application/x"}}), {"ab", "c", "def"}});
+  std::vector<std::string> chunks;
+  absl::StatusOr<Result> result =
+      client->Get().Resource("pods").DoStream([&](absl::string_view type, absl::string_view c) {
+        EXPECT_EQ(type, "application/x");
+        chunks.emplace_back(c);
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->status_code, 200);
+  EXPECT_EQ(result->content_type, "application/x");
+  EXPECT_TRUE(result->body.empty());
+  EXPECT_EQ(absl::StrJoin(chunks, ""), "abcdef");
+  ExpectAllMet();
+}
+
+TEST_F(RestClientTest, DoStreamErrorStatusIsNotStreamed) {
+  auto client = NewClient();
+  fake_->ExpectStream(
+      "", "",
+      {FakeTransport::MakeHead(404, {{"Content-Type", "application/json"}}),
+       {R"({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404})"}});
+  int calls = 0;
+  absl::StatusOr<Result> result =
+      client->Get().Resource("pods").DoStream([&](absl::string_view, absl::string_view) {
+        ++calls;
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound) << result.status();
+  EXPECT_EQ(calls, 0);
+}
+
+TEST_F(RestClientTest, DoStreamSinkErrorCancelsAndIsReturned) {
+  auto client = NewClient();
+  fake_->ExpectStream("", "",
+                      {FakeTransport::MakeHead(200, {{"Content-Type", "application/x"}}),
+                       {"bad"},
+                       absl::OkStatus(),
+                       /*hold_open=*/true});
+  absl::StatusOr<Result> result = client->Get().Resource("pods").DoStream(
+      [&](absl::string_view, absl::string_view) { return absl::DataLossError("sink refuses"); });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(fake_->WaitForStreamEnded(0));
+}
+
+TEST_F(RestClientTest, DoStreamDoesNotRetryAfterBodyBytesWereDelivered) {
+  auto client = NewClient();
+  fake_->ExpectStream("", "",
+                      {FakeTransport::MakeHead(200, {{"Content-Type", "application/x"}}),
+                       {"part"},
+                       absl::UnavailableError("connection reset by peer")});
+  std::string got;
+  absl::StatusOr<Result> result =
+      client->Get().Resource("pods").DoStream([&](absl::string_view, absl::string_view c) {
+        got.append(c.data(), c.size());
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(got, "part");
+  EXPECT_EQ(fake_->RequestCount(), 1u);
+}
+
 }  // namespace
 }  // namespace kube::rest

@@ -167,9 +167,9 @@ absl::Status ProtoListStreamDecoder::StartField(int number, int wire_type, uint6
     }
   }
   if (target_ != Target::kSkip && length > limit) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("protobuf list body: field ", number, " of ", length,
-                     " bytes exceeds the limit of ", limit));
+    return absl::ResourceExhaustedError(absl::StrCat("protobuf list body: field ", number, " of ",
+                                                     length, " bytes exceeds the limit of ",
+                                                     limit));
   }
   value_.clear();
   if (target_ != Target::kSkip) value_.reserve(static_cast<size_t>(length));

@@ -43,13 +43,12 @@ struct ProtoListStreamLimits {
 class ProtoListStreamDecoder {
  public:
   // TypeCheck sees the envelope's apiVersion and kind before any item; an error stops decoding.
-  using TypeCheck = std::function<absl::Status(absl::string_view api_version,
-                                               absl::string_view kind)>;
+  using TypeCheck =
+      std::function<absl::Status(absl::string_view api_version, absl::string_view kind)>;
   // ItemSink receives each item's serialized message (valid only during the call).
   using ItemSink = std::function<absl::Status(absl::string_view item)>;
 
-  ProtoListStreamDecoder(TypeCheck check_type, ItemSink on_item,
-                         ProtoListStreamLimits limits = {});
+  ProtoListStreamDecoder(TypeCheck check_type, ItemSink on_item, ProtoListStreamLimits limits = {});
 
   // Feed consumes the next bytes of the body. After an error the decoder stays failed.
   absl::Status Feed(absl::string_view chunk);

@@ -190,7 +190,8 @@ TEST(ProtoListStreamTest, OversizedItemIsResourceExhausted) {
   const std::string body = EncodedList(3, &list);
   ProtoListStreamLimits limits;
   limits.max_item_bytes = 8;
-  ProtoListStreamDecoder d(nullptr, [](absl::string_view) { return absl::OkStatus(); }, limits);
+  ProtoListStreamDecoder d(
+      nullptr, [](absl::string_view) { return absl::OkStatus(); }, limits);
   EXPECT_EQ(d.Feed(body).code(), absl::StatusCode::kResourceExhausted);
 }
 

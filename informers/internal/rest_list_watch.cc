@@ -1,12 +1,17 @@
 #include "informers/internal/rest_list_watch.h"
 
+#include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/sync.h"
 #include "client/api/builtin_kinds.h"
 #include "client/api/meta/v1/meta.pb.h"
+#include "google/protobuf/message.h"
+#include "informers/internal/proto_list_stream.h"
 
 namespace kube::informers::internal {
 
@@ -154,13 +159,84 @@ const api::Codec& RestListWatchCore::CodecFor(absl::string_view content_type) co
 }
 
 absl::StatusOr<DecodedList> RestListWatchCore::List(
-    const ListOptions& options, const google::protobuf::Descriptor* item_type) const {
+    const ListOptions& options, const google::protobuf::Descriptor* item_type,
+    absl::FunctionRef<void(google::protobuf::Message*)> sink) const {
   rest::Request r = NewRequest(options, /*watch=*/false);
   r.Timeout(options_.list_timeout);
   if (options.cancel != nullptr) r.CancelWith(options.cancel);
-  absl::StatusOr<rest::Result> result = r.Do();
+  const google::protobuf::Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(item_type);
+  if (prototype == nullptr) {
+    return absl::InternalError(absl::StrCat("no generated message for ", item_type->full_name()));
+  }
+  const api::Registry& registry = RegistryOf(options_);
+  // The protobuf body streams through `decoder`; a JSON body (the server's choice, or the
+  // configured format) is buffered in `json_body` and decoded whole at the end.
+  ProtoListStreamDecoder decoder(
+      [&](absl::string_view api_version, absl::string_view kind) -> absl::Status {
+        // Same check as the whole-body path: the named kind's message must be a list of
+        // `item_type` with a ListMeta (the shape decides, see DecodeWholeList).
+        const api::KindInfo* info = registry.FindByKind(api_version, kind);
+        const google::protobuf::Descriptor* d = info != nullptr && info->prototype != nullptr
+                                                    ? info->prototype->GetDescriptor()
+                                                    : nullptr;
+        const google::protobuf::FieldDescriptor* items =
+            d != nullptr ? d->FindFieldByName("items") : nullptr;
+        const google::protobuf::FieldDescriptor* metadata =
+            d != nullptr ? d->FindFieldByName("metadata") : nullptr;
+        if (items == nullptr || !items->is_repeated() || items->message_type() != item_type ||
+            items->number() != 2 || metadata == nullptr || metadata->number() != 1 ||
+            metadata->message_type() != api::meta::v1::ListMeta::descriptor()) {
+          return absl::InvalidArgumentError(absl::StrCat("LIST ", options_.resource, " returned ",
+                                                         kind, ", not a list of ",
+                                                         item_type->name()));
+        }
+        return absl::OkStatus();
+      },
+      [&](absl::string_view bytes) -> absl::Status {
+        std::unique_ptr<google::protobuf::Message> item(prototype->New());
+        if (!item->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("LIST ", options_.resource, ": malformed ", item_type->name()));
+        }
+        sink(item.release());
+        return absl::OkStatus();
+      });
+  bool protobuf = false;
+  bool started = false;
+  std::string json_body;
+  absl::StatusOr<rest::Result> result =
+      r.DoStream([&](absl::string_view content_type, absl::string_view chunk) {
+        if (!started) {
+          started = true;
+          protobuf = absl::StartsWithIgnoreCase(content_type, rest::kProtobufMediaType);
+        }
+        if (!protobuf) {
+          json_body.append(chunk.data(), chunk.size());
+          return absl::OkStatus();
+        }
+        return decoder.Feed(chunk);
+      });
   if (!result.ok()) return result.status();
-  absl::StatusOr<api::DecodedObject> decoded = CodecFor(result->content_type).Decode(result->body);
+  if (!protobuf) {
+    return DecodeWholeList(result->content_type, json_body, item_type, sink);
+  }
+  absl::StatusOr<api::meta::v1::ListMeta> meta = decoder.Finish();
+  if (!meta.ok()) {
+    return absl::Status(meta.status().code(),
+                        absl::StrCat("LIST ", options_.resource, ": ", meta.status().message()));
+  }
+  DecodedList out;
+  out.resource_version = meta->resourceversion();
+  out.continue_token = meta->continue_();
+  return out;
+}
+
+absl::StatusOr<DecodedList> RestListWatchCore::DecodeWholeList(
+    absl::string_view content_type, absl::string_view body,
+    const google::protobuf::Descriptor* item_type,
+    absl::FunctionRef<void(google::protobuf::Message*)> sink) const {
+  absl::StatusOr<api::DecodedObject> decoded = CodecFor(content_type).Decode(body);
   if (!decoded.ok()) return decoded.status();
   const google::protobuf::Descriptor* d = decoded->message->GetDescriptor();
   const google::protobuf::FieldDescriptor* items = d->FindFieldByName("items");
@@ -174,21 +250,19 @@ absl::StatusOr<DecodedList> RestListWatchCore::List(
                                                    item_type->name()));
   }
   DecodedList out;
-  const auto& list_meta = static_cast<const api::meta::v1::ListMeta&>(
-      decoded->message->GetReflection()->GetMessage(*decoded->message, metadata));
+  google::protobuf::Message& list = *decoded->message;
+  const google::protobuf::Reflection* reflection = list.GetReflection();
+  const auto& list_meta =
+      static_cast<const api::meta::v1::ListMeta&>(reflection->GetMessage(list, metadata));
   out.resource_version = list_meta.resourceversion();
   out.continue_token = list_meta.continue_();
-  out.items = items;
-  out.list = std::move(decoded->message);
+  // Hand the items over without copies, in order: ReleaseLast moves ownership out.
+  const int n = reflection->FieldSize(list, items);
+  std::vector<google::protobuf::Message*> released;
+  released.reserve(n);
+  for (int i = n - 1; i >= 0; --i) released.push_back(reflection->ReleaseLast(&list, items));
+  for (auto it = released.rbegin(); it != released.rend(); ++it) sink(*it);
   return out;
-}
-
-void RestListWatchCore::ReleaseItems(
-    DecodedList& list, absl::FunctionRef<void(int, google::protobuf::Message*)> sink) {
-  const google::protobuf::Reflection* reflection = list.list->GetReflection();
-  for (int i = reflection->FieldSize(*list.list, list.items) - 1; i >= 0; --i) {
-    sink(i, reflection->ReleaseLast(list.list.get(), list.items));
-  }
 }
 
 absl::StatusOr<std::shared_ptr<WatchQueue>> RestListWatchCore::Watch(

@@ -63,10 +63,8 @@ struct RestListerWatcherOptions {
 
 namespace internal {
 
-// DecodedList is a list body decoded as the list kind it names.
+// DecodedList is what List returns besides the items.
 struct DecodedList {
-  std::unique_ptr<google::protobuf::Message> list;
-  const google::protobuf::FieldDescriptor* items = nullptr;  // repeated message field
   std::string resource_version;
   std::string continue_token;
 };
@@ -108,16 +106,14 @@ class RestListWatchCore {
  public:
   RestListWatchCore(std::shared_ptr<rest::RestClient> client, RestListerWatcherOptions options);
 
-  // List sends one LIST with every non-empty ListOptions field as a query parameter and decodes
-  // the XList. InvalidArgument when the body is not a list of `item_type`.
+  // List sends one LIST with every non-empty ListOptions field as a query parameter and hands
+  // each item, in order, to `sink` (which takes ownership), then returns the list's
+  // resourceVersion and continue token. InvalidArgument when the body is not a list of
+  // `item_type`. A protobuf body is decoded as it arrives (ProtoListStreamDecoder: one item's
+  // bytes held at a time); a JSON body is buffered and decoded whole.
   absl::StatusOr<DecodedList> List(const ListOptions& options,
-                                   const google::protobuf::Descriptor* item_type) const;
-
-  // ReleaseItems moves every item out of `list` (no copies: RepeatedPtrField ownership is handed
-  // over element by element through Reflection::ReleaseLast, last first) and passes them to
-  // `sink(index, item)` with their original index. The caller owns each item.
-  static void ReleaseItems(DecodedList& list,
-                           absl::FunctionRef<void(int, google::protobuf::Message*)> sink);
+                                   const google::protobuf::Descriptor* item_type,
+                                   absl::FunctionRef<void(google::protobuf::Message*)> sink) const;
 
   // Watch opens a watch with every non-empty ListOptions field as a query parameter.
   absl::StatusOr<std::shared_ptr<WatchQueue>> Watch(const ListOptions& options) const;
@@ -129,6 +125,11 @@ class RestListWatchCore {
 
  private:
   rest::Request NewRequest(const ListOptions& options, bool watch) const;
+  // DecodeWholeList decodes a buffered (JSON) list body.
+  absl::StatusOr<DecodedList> DecodeWholeList(
+      absl::string_view content_type, absl::string_view body,
+      const google::protobuf::Descriptor* item_type,
+      absl::FunctionRef<void(google::protobuf::Message*)> sink) const;
   const api::Codec& CodecFor(absl::string_view content_type) const;
 
   const std::shared_ptr<rest::RestClient> client_;
