@@ -20,6 +20,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "client/api/internal/go_format.h"
+#include "client/api/internal/zero_value.h"
 #include "client/api/json_options.pb.h"
 #include "google/protobuf/descriptor.h"
 
@@ -208,34 +209,12 @@ void AppendFloat(Float value, std::string& out) {
 
 bool IsZeroMessage(const pb::Message& message);
 
-// IsZeroScalar: the singular, non-message field holds its type's zero value.
+// IsZeroScalar: the singular field holds its type's zero value (a message: recursively zero).
 bool IsZeroScalar(const pb::Message& message, const FD* field) {
-  const pb::Reflection* reflection = message.GetReflection();
-  switch (field->cpp_type()) {
-    case FD::CPPTYPE_INT32:
-      return reflection->GetInt32(message, field) == 0;
-    case FD::CPPTYPE_INT64:
-      return reflection->GetInt64(message, field) == 0;
-    case FD::CPPTYPE_UINT32:
-      return reflection->GetUInt32(message, field) == 0;
-    case FD::CPPTYPE_UINT64:
-      return reflection->GetUInt64(message, field) == 0;
-    case FD::CPPTYPE_DOUBLE:
-      return reflection->GetDouble(message, field) == 0;
-    case FD::CPPTYPE_FLOAT:
-      return reflection->GetFloat(message, field) == 0;
-    case FD::CPPTYPE_BOOL:
-      return !reflection->GetBool(message, field);
-    case FD::CPPTYPE_ENUM:
-      return reflection->GetEnumValue(message, field) == 0;
-    case FD::CPPTYPE_STRING: {
-      std::string scratch;
-      return reflection->GetStringReference(message, field, &scratch).empty();
-    }
-    case FD::CPPTYPE_MESSAGE:
-      return IsZeroMessage(reflection->GetMessage(message, field));
+  if (field->cpp_type() == FD::CPPTYPE_MESSAGE) {
+    return IsZeroMessage(message.GetReflection()->GetMessage(message, field));
   }
-  return true;
+  return internal::IsZeroScalarValue(message, field);
 }
 
 // IsZeroMessage: Go's IsZero of the struct — every field unset or zero, recursively.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/api/internal/zero_value.h"
 #include "client/api/json_options.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -41,31 +42,10 @@ void Walk(const pb::Message& message, const std::string& path, std::vector<std::
   }
 }
 
+// IsZero: a scalar at its zero value; a message field never counts as zero here.
 bool IsZero(const pb::Message& message, const FD* field) {
-  const pb::Reflection* reflection = message.GetReflection();
-  switch (field->cpp_type()) {
-    case FD::CPPTYPE_INT32:
-      return reflection->GetInt32(message, field) == 0;
-    case FD::CPPTYPE_INT64:
-      return reflection->GetInt64(message, field) == 0;
-    case FD::CPPTYPE_UINT32:
-      return reflection->GetUInt32(message, field) == 0;
-    case FD::CPPTYPE_UINT64:
-      return reflection->GetUInt64(message, field) == 0;
-    case FD::CPPTYPE_DOUBLE:
-      return reflection->GetDouble(message, field) == 0;
-    case FD::CPPTYPE_FLOAT:
-      return reflection->GetFloat(message, field) == 0;
-    case FD::CPPTYPE_BOOL:
-      return !reflection->GetBool(message, field);
-    case FD::CPPTYPE_ENUM:
-      return reflection->GetEnumValue(message, field) == 0;
-    case FD::CPPTYPE_STRING:
-      return reflection->GetString(message, field).empty();
-    case FD::CPPTYPE_MESSAGE:
-      return false;
-  }
-  return false;
+  if (field->cpp_type() == FD::CPPTYPE_MESSAGE) return false;
+  return api::internal::IsZeroScalarValue(message, field);
 }
 
 bool IsZeroMessage(const pb::Message& message) {
