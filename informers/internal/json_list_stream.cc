@@ -355,15 +355,15 @@ absl::Status JsonListStreamDecoder::FinishValue(absl::string_view value_json) {
   if (target_ == Target::kSkip) return absl::OkStatus();
   absl::StatusOr<json::value> value = api::ParseJson(value_json);
   if (!value.ok()) {  // cannot happen: the reader validated it
-    return Invalid(absl::StrCat("\"", key_name_, "\" at byte ", value_start_, ": ",
-                                value.status().message()));
+    return Invalid(
+        absl::StrCat("\"", key_name_, "\" at byte ", value_start_, ": ", value.status().message()));
   }
   switch (target_) {
     case Target::kKind:
     case Target::kApiVersion: {
       if (!value->is_string()) {
-        return Invalid(absl::StrCat("\"", key_name_, "\" at byte ", value_start_,
-                                    " is not a string"));
+        return Invalid(
+            absl::StrCat("\"", key_name_, "\" at byte ", value_start_, " is not a string"));
       }
       const json::string& s = value->get_string();
       (target_ == Target::kKind ? kind_ : api_version_).assign(s.data(), s.size());
@@ -373,16 +373,15 @@ absl::Status JsonListStreamDecoder::FinishValue(absl::string_view value_json) {
     case Target::kMetadata: {
       absl::Status status = api::JsonValueToMessage(*value, &meta_);
       if (!status.ok()) {
-        return absl::Status(status.code(),
-                            absl::StrCat("JSON list body: metadata at byte ", value_start_, ": ",
-                                         status.message()));
+        return absl::Status(status.code(), absl::StrCat("JSON list body: metadata at byte ",
+                                                        value_start_, ": ", status.message()));
       }
       return absl::OkStatus();
     }
     case Target::kItems:
       if (!value->is_null()) {
-        return Invalid(absl::StrCat("\"items\" at byte ", value_start_,
-                                    " is neither an array nor null"));
+        return Invalid(
+            absl::StrCat("\"items\" at byte ", value_start_, " is neither an array nor null"));
       }
       return absl::OkStatus();
     case Target::kSkip:

@@ -132,10 +132,10 @@ class JsonListStreamDecoder {
 
   State state_ = State::kStart;
   absl::Status error_;
-  uint64_t offset_ = 0;      // body offset of the current chunk's first byte
-  size_t chunk_size_ = 0;    // size of the chunk being scanned (for the high-water mark)
+  uint64_t offset_ = 0;    // body offset of the current chunk's first byte
+  size_t chunk_size_ = 0;  // size of the chunk being scanned (for the high-water mark)
   Target target_ = Target::kSkip;
-  std::string key_name_;     // the member being read (unescaped), for messages
+  std::string key_name_;      // the member being read (unescaped), for messages
   uint64_t value_start_ = 0;  // body offset of the value being read
   uint64_t value_bytes_ = 0;  // bytes of it consumed so far
   size_t value_limit_ = 0;    // its size limit

@@ -58,8 +58,8 @@ Result Decode(const std::vector<absl::string_view>& chunks, JsonListStreamLimits
 }
 
 void ExpectSame(const Result& a, const Result& b, absl::string_view body) {
-  FuzzCheck(a.status.code() == b.status.code(), "chunking changed the outcome",
-            a.status.ToString(), b.status.ToString());
+  FuzzCheck(a.status.code() == b.status.code(), "chunking changed the outcome", a.status.ToString(),
+            b.status.ToString());
   FuzzCheck(a.items == b.items, "chunking changed the items", body);
   if (a.status.ok()) {
     FuzzCheck(a.type == b.type && a.meta == b.meta, "chunking changed the type or ListMeta", body);

@@ -22,8 +22,8 @@ namespace kube::informers::internal {
 namespace {
 
 using api::core::v1::Pod;
-using google::protobuf::util::MessageDifferencer;
 using api::core::v1::PodList;
+using google::protobuf::util::MessageDifferencer;
 using testing::ParseWholeJsonList;
 using testing::WholeJsonList;
 
@@ -304,8 +304,8 @@ TEST(JsonListStreamTest, ItemsBeforeKindAreCheckedAtTheEnd) {
   EXPECT_EQ(no_version.type_checks, 1);
   EXPECT_EQ(no_version.api_version, "");
   // No kind at all.
-  for (absl::string_view bad : {"{}", "{\"apiVersion\":\"v1\",\"items\":[{}]}",
-                                "{\"kind\":\"\",\"apiVersion\":\"v1\"}"}) {
+  for (absl::string_view bad :
+       {"{}", "{\"apiVersion\":\"v1\",\"items\":[{}]}", "{\"kind\":\"\",\"apiVersion\":\"v1\"}"}) {
     const Decoded got = DecodeSized(bad, {1});
     EXPECT_EQ(got.status.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(got.status.message().find("names no kind"), absl::string_view::npos) << got.status;
@@ -328,8 +328,9 @@ TEST(JsonListStreamTest, MalformedBodiesSayWhere) {
   };
   const std::string items = "{\"kind\":\"PodList\",\"items\":[";
   const std::vector<Case> cases = {
-      {"[]", absl::StatusCode::kInvalidArgument, "expected '{' (a list body is a JSON object) at "
-                                                 "byte 0, found '['"},
+      {"[]", absl::StatusCode::kInvalidArgument,
+       "expected '{' (a list body is a JSON object) at "
+       "byte 0, found '['"},
       {"  \"PodList\"", absl::StatusCode::kInvalidArgument, "at byte 2"},
       {"", absl::StatusCode::kDataLoss, "truncated at byte 0 (before the list object)"},
       {"   ", absl::StatusCode::kDataLoss, "truncated at byte 3"},
@@ -342,7 +343,8 @@ TEST(JsonListStreamTest, MalformedBodiesSayWhere) {
       {"{\"kind\":\"PodList\",}", absl::StatusCode::kInvalidArgument,
        "expected a member name at byte 18, found '}'"},
       {"{kind:1}", absl::StatusCode::kInvalidArgument, "expected a member name at byte 1"},
-      {items + "{},]}", absl::StatusCode::kInvalidArgument, "expected item 1 (an object) at byte 30"},
+      {items + "{},]}", absl::StatusCode::kInvalidArgument,
+       "expected item 1 (an object) at byte 30"},
       {items + "1]}", absl::StatusCode::kInvalidArgument, "expected item 0 (an object) at byte 27"},
       {items + "{} {}]}", absl::StatusCode::kInvalidArgument,
        "expected ',' or ']' in items at byte 30"},
@@ -350,12 +352,12 @@ TEST(JsonListStreamTest, MalformedBodiesSayWhere) {
        "malformed JSON in item 0 that started at byte 27"},
       {items + "{\"a\":[}]}", absl::StatusCode::kInvalidArgument,
        "malformed JSON in item 0 that started at byte 27"},
-      {items + "{\"a\":\"\\x\"}]}", absl::StatusCode::kInvalidArgument,
-       "malformed JSON in item 0"},
+      {items + "{\"a\":\"\\x\"}]}", absl::StatusCode::kInvalidArgument, "malformed JSON in item 0"},
       {items + "{\"a\":\"\xff\"}]}", absl::StatusCode::kInvalidArgument,
        "malformed JSON in item 0"},
-      {items + "{\"a\":1}", absl::StatusCode::kDataLoss, "truncated at byte 34 (inside items, "
-                                                         "after 1 items)"},
+      {items + "{\"a\":1}", absl::StatusCode::kDataLoss,
+       "truncated at byte 34 (inside items, "
+       "after 1 items)"},
       {items + "{\"a\":\"}]}", absl::StatusCode::kDataLoss,
        "truncated at byte 36 (inside item 0 that started at byte 27)"},
       {"{\"kind\":\"PodList\",\"x\":[1,2}", absl::StatusCode::kInvalidArgument,
@@ -434,16 +436,14 @@ TEST(JsonListStreamTest, OversizedItemFailsBeforeItIsBufferedWhole) {
   }
   limits.max_item_bytes = 99;
   for (size_t n : {size_t{1}, size_t{2}, exact.size()}) {
-    EXPECT_EQ(DecodeSized(exact, {n}, limits).status.code(),
-              absl::StatusCode::kResourceExhausted);
+    EXPECT_EQ(DecodeSized(exact, {n}, limits).status.code(), absl::StatusCode::kResourceExhausted);
   }
   // The small members have their own limit; a skipped member needs none.
   limits = {};
   limits.max_small_field_bytes = 50;
   const std::string big_meta =
       "{\"kind\":\"PodList\",\"metadata\":{\"continue\":\"" + std::string(60, 'c') + "\"}}";
-  EXPECT_EQ(DecodeSized(big_meta, {1}, limits).status.code(),
-            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(DecodeSized(big_meta, {1}, limits).status.code(), absl::StatusCode::kResourceExhausted);
   const std::string big_key = "{\"kind\":\"PodList\",\"" + std::string(60, 'k') + "\":1}";
   EXPECT_EQ(DecodeSized(big_key, {1}, limits).status.code(), absl::StatusCode::kResourceExhausted);
   const std::string big_unknown =

@@ -1,9 +1,9 @@
 #include "informers/internal/rest_list_watch.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +11,7 @@
 #include "client/api/builtin_kinds.h"
 #include "client/api/meta/v1/meta.pb.h"
 #include "google/protobuf/message.h"
+#include "informers/internal/json_list_stream.h"
 #include "informers/internal/proto_list_stream.h"
 
 namespace kube::informers::internal {
@@ -41,6 +42,31 @@ absl::string_view AcceptFor(const RestListerWatcherOptions& o, bool watch) {
 
 const api::Registry& RegistryOf(const RestListerWatcherOptions& options) {
   return options.registry != nullptr ? *options.registry : api::DefaultRegistry();
+}
+
+// CheckListKind is the one check of a LIST body's kind, for both wires: the named kind's
+// message must be a list of `item_type` with a ListMeta. The shape decides, not the registry's
+// list flag: meta.k8s.io/v1 PartialObjectMetadataList is registered as a plain kind (it is no
+// resource's list), yet is exactly such a list. The field numbers are what the protobuf decoder
+// reads (XList: 1 metadata, 2 items); the JSON decoder reads the same fields by name.
+absl::Status CheckListKind(const api::Registry& registry, absl::string_view resource,
+                           absl::string_view api_version, absl::string_view kind,
+                           const google::protobuf::Descriptor* item_type) {
+  const api::KindInfo* info = registry.FindByKind(api_version, kind);
+  const google::protobuf::Descriptor* d =
+      info != nullptr && info->prototype != nullptr ? info->prototype->GetDescriptor() : nullptr;
+  const google::protobuf::FieldDescriptor* items =
+      d != nullptr ? d->FindFieldByName("items") : nullptr;
+  const google::protobuf::FieldDescriptor* metadata =
+      d != nullptr ? d->FindFieldByName("metadata") : nullptr;
+  if (items == nullptr || !items->is_repeated() || items->message_type() != item_type ||
+      items->number() != 2 || metadata == nullptr || metadata->number() != 1 ||
+      metadata->message_type() != api::meta::v1::ListMeta::descriptor()) {
+    return absl::InvalidArgumentError(absl::StrCat("LIST ", resource, " returned ", api_version,
+                                                   " ", kind, ", not a list of ",
+                                                   item_type->name()));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -153,11 +179,6 @@ rest::Request RestListWatchCore::NewRequest(const ListOptions& o, bool watch) co
   return r;
 }
 
-const api::Codec& RestListWatchCore::CodecFor(absl::string_view content_type) const {
-  if (absl::StartsWithIgnoreCase(content_type, rest::kProtobufMediaType)) return protobuf_codec_;
-  return json_codec_;
-}
-
 absl::StatusOr<DecodedList> RestListWatchCore::List(
     const ListOptions& options, const google::protobuf::Descriptor* item_type,
     absl::FunctionRef<void(google::protobuf::Message*)> sink) const {
@@ -170,58 +191,49 @@ absl::StatusOr<DecodedList> RestListWatchCore::List(
     return absl::InternalError(absl::StrCat("no generated message for ", item_type->full_name()));
   }
   const api::Registry& registry = RegistryOf(options_);
-  // The protobuf body streams through `decoder`; a JSON body (the server's choice, or the
-  // configured format) is buffered in `json_body` and decoded whole at the end.
-  ProtoListStreamDecoder decoder(
-      [&](absl::string_view api_version, absl::string_view kind) -> absl::Status {
-        // Same check as the whole-body path: the named kind's message must be a list of
-        // `item_type` with a ListMeta (the shape decides, see DecodeWholeList).
-        const api::KindInfo* info = registry.FindByKind(api_version, kind);
-        const google::protobuf::Descriptor* d = info != nullptr && info->prototype != nullptr
-                                                    ? info->prototype->GetDescriptor()
-                                                    : nullptr;
-        const google::protobuf::FieldDescriptor* items =
-            d != nullptr ? d->FindFieldByName("items") : nullptr;
-        const google::protobuf::FieldDescriptor* metadata =
-            d != nullptr ? d->FindFieldByName("metadata") : nullptr;
-        if (items == nullptr || !items->is_repeated() || items->message_type() != item_type ||
-            items->number() != 2 || metadata == nullptr || metadata->number() != 1 ||
-            metadata->message_type() != api::meta::v1::ListMeta::descriptor()) {
-          return absl::InvalidArgumentError(absl::StrCat("LIST ", options_.resource, " returned ",
-                                                         kind, ", not a list of ",
-                                                         item_type->name()));
-        }
-        return absl::OkStatus();
-      },
-      [&](absl::string_view bytes) -> absl::Status {
-        std::unique_ptr<google::protobuf::Message> item(prototype->New());
-        if (!item->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("LIST ", options_.resource, ": malformed ", item_type->name()));
-        }
-        sink(item.release());
-        return absl::OkStatus();
-      });
+  auto check_type = [&](absl::string_view api_version, absl::string_view kind) {
+    return CheckListKind(registry, options_.resource, api_version, kind, item_type);
+  };
+  // Both wires stream: each item is decoded and handed to `sink` as soon as its bytes are in;
+  // only one item's bytes (plus the chunk being read) are held. Which decoder runs follows the
+  // response's Content-Type (a protobuf request may be answered in JSON, e.g. for CRDs).
+  ProtoListStreamDecoder proto_decoder(check_type, [&](absl::string_view bytes) -> absl::Status {
+    std::unique_ptr<google::protobuf::Message> item(prototype->New());
+    if (!item->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("LIST ", options_.resource, ": malformed ", item_type->name()));
+    }
+    sink(item.release());
+    return absl::OkStatus();
+  });
+  int64_t json_items = 0;
+  // Items of a typed JSON list carry no kind/apiVersion; DecodeInto does not need them (and
+  // refuses an item that names another kind).
+  JsonListStreamDecoder json_decoder(check_type, [&](absl::string_view bytes) -> absl::Status {
+    std::unique_ptr<google::protobuf::Message> item(prototype->New());
+    if (absl::Status s = json_codec_.DecodeInto(bytes, item.get()); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("LIST ", options_.resource, ": item ", json_items,
+                                                 ": ", s.message()));
+    }
+    ++json_items;
+    sink(item.release());
+    return absl::OkStatus();
+  });
   bool protobuf = false;
   bool started = false;
-  std::string json_body;
   absl::StatusOr<rest::Result> result =
       r.DoStream([&](absl::string_view content_type, absl::string_view chunk) {
         if (!started) {
           started = true;
           protobuf = absl::StartsWithIgnoreCase(content_type, rest::kProtobufMediaType);
         }
-        if (!protobuf) {
-          json_body.append(chunk.data(), chunk.size());
-          return absl::OkStatus();
-        }
-        return decoder.Feed(chunk);
+        return protobuf ? proto_decoder.Feed(chunk) : json_decoder.Feed(chunk);
       });
   if (!result.ok()) return result.status();
-  if (!protobuf) {
-    return DecodeWholeList(result->content_type, json_body, item_type, sink);
-  }
-  absl::StatusOr<api::meta::v1::ListMeta> meta = decoder.Finish();
+  if (!started)
+    protobuf = absl::StartsWithIgnoreCase(result->content_type, rest::kProtobufMediaType);
+  absl::StatusOr<api::meta::v1::ListMeta> meta =
+      protobuf ? proto_decoder.Finish() : json_decoder.Finish();
   if (!meta.ok()) {
     return absl::Status(meta.status().code(),
                         absl::StrCat("LIST ", options_.resource, ": ", meta.status().message()));
@@ -229,39 +241,6 @@ absl::StatusOr<DecodedList> RestListWatchCore::List(
   DecodedList out;
   out.resource_version = meta->resourceversion();
   out.continue_token = meta->continue_();
-  return out;
-}
-
-absl::StatusOr<DecodedList> RestListWatchCore::DecodeWholeList(
-    absl::string_view content_type, absl::string_view body,
-    const google::protobuf::Descriptor* item_type,
-    absl::FunctionRef<void(google::protobuf::Message*)> sink) const {
-  absl::StatusOr<api::DecodedObject> decoded = CodecFor(content_type).Decode(body);
-  if (!decoded.ok()) return decoded.status();
-  const google::protobuf::Descriptor* d = decoded->message->GetDescriptor();
-  const google::protobuf::FieldDescriptor* items = d->FindFieldByName("items");
-  const google::protobuf::FieldDescriptor* metadata = d->FindFieldByName("metadata");
-  // The shape decides, not the registry's list flag: meta.k8s.io/v1 PartialObjectMetadataList
-  // is registered as a plain kind (it is no resource's list), yet is exactly such a list.
-  if (items == nullptr || !items->is_repeated() || items->message_type() != item_type ||
-      metadata == nullptr || metadata->message_type() != api::meta::v1::ListMeta::descriptor()) {
-    return absl::InvalidArgumentError(absl::StrCat("LIST ", options_.resource, " returned ",
-                                                   decoded->kind->kind, ", not a list of ",
-                                                   item_type->name()));
-  }
-  DecodedList out;
-  google::protobuf::Message& list = *decoded->message;
-  const google::protobuf::Reflection* reflection = list.GetReflection();
-  const auto& list_meta =
-      static_cast<const api::meta::v1::ListMeta&>(reflection->GetMessage(list, metadata));
-  out.resource_version = list_meta.resourceversion();
-  out.continue_token = list_meta.continue_();
-  // Hand the items over without copies, in order: ReleaseLast moves ownership out.
-  const int n = reflection->FieldSize(list, items);
-  std::vector<google::protobuf::Message*> released;
-  released.reserve(n);
-  for (int i = n - 1; i >= 0; --i) released.push_back(reflection->ReleaseLast(&list, items));
-  for (auto it = released.rbegin(); it != released.rend(); ++it) sink(*it);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // kube::informers::internal::RestListWatchCore — the type-independent half of RestListerWatcher:
-// builds LIST/WATCH requests from ListOptions, decodes list bodies into a runtime-typed list
-// message and moves its items out, and adapts RestClient's pushed watch events into a bounded
-// pull queue. RestListerWatcher<T> (rest_lister_watcher.h) adds the static type.
+// builds LIST/WATCH requests from ListOptions, decodes list bodies item by item as they stream in
+// (the items' message type is known at run time), and adapts RestClient's pushed watch events into
+// a bounded pull queue. RestListerWatcher<T> (rest_lister_watcher.h) adds the static type.
 //
 // Not a public API: use rest_lister_watcher.h.
 #ifndef KUBECPP_INFORMERS_INTERNAL_REST_LIST_WATCH_H_
@@ -109,8 +109,11 @@ class RestListWatchCore {
   // List sends one LIST with every non-empty ListOptions field as a query parameter and hands
   // each item, in order, to `sink` (which takes ownership), then returns the list's
   // resourceVersion and continue token. InvalidArgument when the body is not a list of
-  // `item_type`. A protobuf body is decoded as it arrives (ProtoListStreamDecoder: one item's
-  // bytes held at a time); a JSON body is buffered and decoded whole.
+  // `item_type`. The body is decoded as it arrives, by the decoder of its Content-Type
+  // (ProtoListStreamDecoder or JsonListStreamDecoder): each item is decoded and handed to `sink`
+  // as soon as its bytes are in, and at most one item's bytes plus the chunk being read are held,
+  // never the whole body or list. On an error, items already handed to `sink` belong to a failed
+  // list and must be dropped (the Reflector drops the whole page).
   absl::StatusOr<DecodedList> List(const ListOptions& options,
                                    const google::protobuf::Descriptor* item_type,
                                    absl::FunctionRef<void(google::protobuf::Message*)> sink) const;
@@ -125,12 +128,6 @@ class RestListWatchCore {
 
  private:
   rest::Request NewRequest(const ListOptions& options, bool watch) const;
-  // DecodeWholeList decodes a buffered (JSON) list body.
-  absl::StatusOr<DecodedList> DecodeWholeList(
-      absl::string_view content_type, absl::string_view body,
-      const google::protobuf::Descriptor* item_type,
-      absl::FunctionRef<void(google::protobuf::Message*)> sink) const;
-  const api::Codec& CodecFor(absl::string_view content_type) const;
 
   const std::shared_ptr<rest::RestClient> client_;
   const RestListerWatcherOptions options_;
