@@ -4,9 +4,13 @@
 //
 // Not produced here: a 410 in an informer's life, which needs a control plane the test can
 // restart and compact: informer_fault_apiserver_test does that on a private one.
+#include <algorithm>
+#include <atomic>
+#include <iostream>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,18 +19,24 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "client/api/builtin_kinds.h"
 #include "client/api/core/v1/cluster.pb.h"
 #include "client/api/core/v1/pod.pb.h"
+#include "client/api/json_codec.h"
+#include "client/api/meta/v1/meta.pb.h"
+#include "client/api/testing/unknown_fields.h"
 #include "client/config/loader.h"
 #include "client/meta/labels.h"
 #include "client/rest/rest_client.h"
 #include "client/rest/status.h"
 #include "client/transport/http_transport.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "indexers/index_func.h"
 #include "informers/error_class.h"
 #include "informers/factory.h"
+#include "informers/internal/json_list_stream.h"
 #include "informers/rest_lister_watcher.h"
 #include "informers/shared_informer.h"
 #include "informers/testing/recording_handler.h"
@@ -278,7 +288,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(InformerMode{"ProtobufWatchList", WireFormat::kProtobuf, true, 256},
                       // A queue of 2 pauses and resumes the stream all through the initial events.
                       InformerMode{"JsonWatchListTinyQueue", WireFormat::kJson, true, 2},
-                      InformerMode{"ProtobufPagedList", WireFormat::kProtobuf, false, 256}),
+                      InformerMode{"ProtobufPagedList", WireFormat::kProtobuf, false, 256},
+                      // JSON LIST pages, decoded as they stream (JsonListStreamDecoder).
+                      InformerMode{"JsonPagedList", WireFormat::kJson, false, 256}),
     [](const ::testing::TestParamInfo<InformerMode>& info) { return info.param.name; });
 
 TEST_F(InformerApiserverTest, PagedListFollowsContinueTokens) {
@@ -376,6 +388,134 @@ TEST_F(InformerApiserverTest, FactorySharesEqualConfigsAndSeparatesDifferentSele
   second->Release();
   scoped->Release();
   EXPECT_EQ(factory.Size(), 0u);
+}
+
+// A JSON LIST in pages (limit + continue), decoded item by item as it streams in, equals one
+// protobuf LIST of the same pods; and a raw JSON LIST body of all of them goes through
+// JsonListStreamDecoder holding about one pod, not the body.
+TEST_F(InformerApiserverTest, JsonPagedListOfManyPodsEqualsProtobufList) {
+  constexpr int kPods = 1500;
+  absl::Status sa = client_->Post()
+                        .Namespace(ns_)
+                        .Resource("serviceaccounts")
+                        .Body(R"({"apiVersion":"v1","kind":"ServiceAccount",)"
+                              R"("metadata":{"name":"default"}})",
+                              "application/json")
+                        .Do()
+                        .status();
+  ASSERT_TRUE(sa.ok() || rest::IsAlreadyExists(sa)) << sa;
+  // Strings a JSON framer must not trip over: brackets, quotes, backslashes, escapes, non-ASCII.
+  const std::string tricky = R"("{ ] } [ \"quoted\" \\ \u00fc\u2713 \ud83d\ude00")";
+  const std::string tricky_decoded = "{ ] } [ \"quoted\" \\ \xc3\xbc\xe2\x9c\x93 \xf0\x9f\x98\x80";
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  constexpr int kWriters = 8;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = w; i < kPods; i += kWriters) {
+        absl::StatusOr<rest::Result> res =
+            client_->Post()
+                .Namespace(ns_)
+                .Resource("pods")
+                .Body(absl::StrCat(
+                          R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")",
+                          absl::StrFormat("pod-%04d", i), R"(","labels":{"suite":"json-list"},)",
+                          R"("annotations":{"tricky":)", tricky, R"(,"pad":")",
+                          std::string(i % 500, 'p'), R"("}},"spec":{"nodeName":"node-a",)",
+                          R"("automountServiceAccountToken":false,"containers":[{"name":"c",)",
+                          R"("image":"registry.invalid/p:1","env":[{"name":"E","value":)", tricky,
+                          R"(}]}]}})"),
+                      "application/json")
+                .Do();
+        if (!res.ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  ASSERT_EQ(failures.load(), 0);
+
+  auto json_lw = RestListerWatcher<Pod>::Create(
+      client_, {.resource = "pods", .ns = ns_, .format = WireFormat::kJson});
+  auto proto_lw = RestListerWatcher<Pod>::Create(client_, {.resource = "pods", .ns = ns_});
+  ASSERT_TRUE(json_lw.ok() && proto_lw.ok());
+  std::vector<std::shared_ptr<const Pod>> paged;
+  ListOptions o{.label_selector = "suite=json-list", .limit = 400};
+  int pages = 0;
+  do {
+    absl::StatusOr<ListPage<Pod>> page = (*json_lw)->List(o);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    EXPECT_LE(page->items.size(), 400u);
+    for (auto& pod : page->items) paged.push_back(std::move(pod));
+    o.continue_token = page->continue_token;
+  } while (!o.continue_token.empty());
+  EXPECT_EQ(pages, (kPods + 399) / 400);
+  absl::StatusOr<ListPage<Pod>> whole = (*proto_lw)->List({.label_selector = "suite=json-list"});
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  ASSERT_EQ(paged.size(), static_cast<size_t>(kPods));
+  ASSERT_EQ(whole->items.size(), static_cast<size_t>(kPods));
+
+  // One raw JSON LIST body of all of them, decoded whole (what List did before it streamed).
+  absl::StatusOr<rest::Result> raw = client_->Get()
+                                         .Namespace(ns_)
+                                         .Resource("pods")
+                                         .Param("labelSelector", "suite=json-list")
+                                         .Accept("application/json")
+                                         .Do();
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  api::JsonCodec codec(api::DefaultRegistry());
+  api::core::v1::PodList whole_json;
+  ASSERT_TRUE(codec.DecodeInto(raw->body, &whole_json).ok());
+  ASSERT_EQ(whole_json.items_size(), kPods);
+
+  for (int i = 0; i < kPods; ++i) {
+    using google::protobuf::util::MessageDifferencer;
+    EXPECT_TRUE(MessageDifferencer::Equals(*paged[i], whole_json.items(i))) << i;
+    // The protobuf form spells out zero values the JSON omits, and keeps members kubecpp does
+    // not know as unknown fields (JSON drops them): set both aside.
+    Pod from_proto = *whole->items[i];
+    Pod from_json = *paged[i];
+    from_proto.DiscardUnknownFields();
+    api::testing::ClearZeroScalars(&from_proto);
+    api::testing::ClearZeroScalars(&from_json);
+    std::string diff;
+    MessageDifferencer differencer;
+    differencer.ReportDifferencesToString(&diff);
+    EXPECT_TRUE(differencer.Compare(from_json, from_proto)) << paged[i]->metadata().name() << diff;
+    EXPECT_EQ(paged[i]->metadata().annotations().at("tricky"), tricky_decoded);
+    if (HasFailure()) break;
+  }
+
+  size_t largest_item = 0;
+  int64_t decoded = 0;
+  constexpr size_t kChunk = 16384;
+  internal::JsonListStreamDecoder decoder(
+      [](absl::string_view api_version, absl::string_view kind) {
+        return api_version == "v1" && kind == "PodList"
+                   ? absl::OkStatus()
+                   : absl::InvalidArgumentError(absl::StrCat(api_version, " ", kind));
+      },
+      [&](absl::string_view item) {
+        largest_item = std::max(largest_item, item.size());
+        Pod pod;
+        absl::Status s = codec.DecodeInto(item, &pod);
+        if (s.ok()) ++decoded;
+        return s;
+      });
+  for (size_t at = 0; at < raw->body.size(); at += kChunk) {
+    ASSERT_TRUE(decoder.Feed(absl::string_view(raw->body).substr(at, kChunk)).ok());
+  }
+  absl::StatusOr<api::meta::v1::ListMeta> meta = decoder.Finish();
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_FALSE(meta->resourceversion().empty());
+  EXPECT_EQ(decoded, kPods);
+  EXPECT_LE(decoder.buffered_high_water(), largest_item + kChunk + 64);
+  std::cout << "JSON LIST of " << kPods << " pods: body " << raw->body.size()
+            << " bytes, largest item " << largest_item << " bytes, " << kChunk
+            << "-byte chunks: buffered_high_water " << decoder.buffered_high_water() << " bytes\n";
+
+  // No namespace controller runs in the testenv: the pods go now, not with the namespace.
+  EXPECT_TRUE(client_->Delete().Namespace(ns_).Resource("pods").Do().ok());
 }
 
 TEST_F(InformerApiserverTest, PodsAreIndexedByNodeAndNamespace) {
