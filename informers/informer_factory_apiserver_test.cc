@@ -240,7 +240,9 @@ INSTANTIATE_TEST_SUITE_P(
     Modes, MetadataInformerTest,
     ::testing::Values(MetadataMode{"ProtobufWatchList", WireFormat::kProtobuf, true},
                       MetadataMode{"JsonWatchList", WireFormat::kJson, true},
-                      MetadataMode{"ProtobufPagedList", WireFormat::kProtobuf, false}),
+                      MetadataMode{"ProtobufPagedList", WireFormat::kProtobuf, false},
+                      // PartialObjectMetadataList in JSON, decoded as it streams.
+                      MetadataMode{"JsonPagedList", WireFormat::kJson, false}),
     [](const ::testing::TestParamInfo<MetadataMode>& info) { return info.param.name; });
 
 // A resource kubecpp has no generated type for: rbac.authorization.k8s.io/v1 clusterroles (the
