@@ -14,11 +14,12 @@
 //       client, {.resource = "configmaps", .ns = "team-a"});
 //   auto informer = SharedIndexInformer<api::core::v1::ConfigMap>::Create(lw->get(), {});
 //
-// List: every non-empty ListOptions field becomes its query parameter; the XList body is decoded
-// once (protobuf by default; the codec follows the response Content-Type) and its items are
-// *moved* out of the list message into shared_ptr<const T> — Reflection::ReleaseLast hands over
-// each heap-allocated element, last first, so no item is copied. (The list message type is only
-// known at run time, from the body's kind; the items' type is checked against T.)
+// List: every non-empty ListOptions field becomes its query parameter; the body (protobuf by
+// default; the decoder follows the response Content-Type) is decoded as it streams in, each item
+// straight into a new T that becomes a shared_ptr<const T>: no XList message is built and at most
+// one item's bytes plus the chunk being read are held (internal/proto_list_stream.h,
+// internal/json_list_stream.h). (The list kind is only known at run time, from the body; it is
+// checked to be a list of T.)
 //
 // Watch: RestClient's pushed events go into a bounded queue (RestListerWatcherOptions::
 // watch_queue_capacity) read by WatchStream::Next on the reflector thread, which also decodes
