@@ -378,15 +378,16 @@ void RunStore(const Options& o) {
   const Params params =
       Params().Int("n", o.n).Int("namespaces", static_cast<int64_t>(namespaces.size()));
 
-  std::vector<const std::string*> lookups(o.lookups);
-  for (auto& k : lookups) k = &keys[pick(keys.size())];
+  // Views of the keys, like the Go side's []string of headers: one step to the key's bytes.
+  std::vector<absl::string_view> lookups(o.lookups);
+  for (auto& k : lookups) k = keys[pick(keys.size())];
   int64_t found = 0;
   const size_t warmup = std::min<size_t>(lookups.size(), 10000);
-  for (size_t i = 0; i < warmup; ++i) found += indexer.GetByKey(*lookups[i]) != nullptr;
+  for (size_t i = 0; i < warmup; ++i) found += indexer.GetByKey(lookups[i]) != nullptr;
   std::vector<int64_t> latency(lookups.size());
   for (size_t i = 0; i < lookups.size(); ++i) {
     const Clock::time_point t0 = Clock::now();
-    indexers::ObjectPtr<Pod> pod = indexer.GetByKey(*lookups[i]);
+    indexers::ObjectPtr<Pod> pod = indexer.GetByKey(lookups[i]);
     latency[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
     found += pod != nullptr;
   }
