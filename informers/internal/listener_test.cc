@@ -77,8 +77,7 @@ TEST_F(ListenerTest, TheNextPushFreesWhatTheHandlerFinished) {
   absl::SleepFor(absl::Milliseconds(50));
   EXPECT_FALSE(first.freed.load());
   Tracked second;
-  ASSERT_TRUE(
-      listener->Push(Pending{Listener<TestObject>::Kind::kAdd, second.Make("b"), nullptr}));
+  ASSERT_TRUE(listener->Push(Pending{Listener<TestObject>::Kind::kAdd, second.Make("b"), nullptr}));
   ASSERT_TRUE(first.freed.load());
   EXPECT_EQ(first.freed_on, std::this_thread::get_id());  // the producer's thread
   listener->Stop();
@@ -101,8 +100,7 @@ TEST_F(ListenerTest, StoppingFreesWhatIsLeft) {
   Tracked only;
   {
     auto listener = Start(absl::Hours(1));
-    ASSERT_TRUE(
-        listener->Push(Pending{Listener<TestObject>::Kind::kAdd, only.Make("a"), nullptr}));
+    ASSERT_TRUE(listener->Push(Pending{Listener<TestObject>::Kind::kAdd, only.Make("a"), nullptr}));
     ASSERT_TRUE(Delivered(*listener, 1));
     listener->Stop();
     listener->Join();

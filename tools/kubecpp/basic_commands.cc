@@ -1,38 +1,20 @@
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "base/sync.h"
-#include "client/api/apps/v1/apps.pb.h"
 #include "client/api/builtin_kinds.h"
-#include "client/api/coordination/v1/coordination.pb.h"
 #include "client/api/core/v1/cluster.pb.h"
-#include "client/api/core/v1/pod.pb.h"
-#include "client/api/core/v1/service.pb.h"
-#include "client/api/json_format.h"
-#include "client/api/meta/v1/meta.pb.h"
 #include "client/api/protobuf_codec.h"
 #include "client/api/registry.h"
-#include "client/config/loader.h"
-#include "client/rest/rest_client.h"
-#include "client/transport/http_transport.h"
 #include "client/transport/transport.h"
-#include "google/protobuf/message.h"
-#include "informers/rest_lister_watcher.h"
 #include "tools/kubecpp/commands.h"
 
 namespace kube::tool {
