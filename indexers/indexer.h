@@ -32,12 +32,21 @@
 // event copy (or persistently share) the whole map, which costs more than this for the
 // one-event-at-a-time steady state of an informer.
 //
+// Why std::shared_mutex / std::mutex and not absl::Mutex (like the work queue): Debian's Abseil
+// is built with absl::Mutex deadlock detection on, which every lock pays for and which serializes
+// concurrent readers on a process-wide graph lock. //indexers:indexer_benchmark, -c opt, idle
+// 2-core VM, medians of 3, absl -> std: GetByKey 86.8 -> 50.7 ns on one thread and 274 -> 117 ns
+// per call on two; ByIndex 100 of 100k 2.13 -> 1.14 us; Upsert with two indexes 568 -> 461 ns.
+// TSAN understands both natively.
+//
 // Thread-safety: all methods are thread-safe. Lock order: write_mu_ before mu_.
 #ifndef KUBECPP_INDEXERS_INDEXER_H_
 #define KUBECPP_INDEXERS_INDEXER_H_
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,9 +58,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
-#include "base/sync.h"
 #include "client/meta/object_key.h"
 #include "indexers/index_func.h"
 #include "indexers/object_traits.h"
@@ -94,19 +101,19 @@ class Indexer {
 
   // GetByKey returns the object stored under "ns/name" (or "name"), or null.
   ObjectPtr<T> GetByKey(absl::string_view key) const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     auto it = items_.find(key);
     return it == items_.end() ? nullptr : it->second;
   }
   ObjectPtr<T> Get(meta::ObjectKeyRef key) const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     auto it = items_.find(key);
     return it == items_.end() ? nullptr : it->second;
   }
 
   // List returns every stored object, in no particular order.
   std::vector<ObjectPtr<T>> List() const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     std::vector<ObjectPtr<T>> out;
     out.reserve(items_.size());
     for (const auto& [key, object] : items_) out.push_back(object);
@@ -115,7 +122,7 @@ class Indexer {
 
   // ListKeys returns every stored key ("ns/name"), in no particular order.
   std::vector<std::string> ListKeys() const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     std::vector<std::string> out;
     out.reserve(items_.size());
     for (const auto& [key, object] : items_) out.push_back(key.String());
@@ -123,7 +130,7 @@ class Indexer {
   }
 
   size_t Size() const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     return items_.size();
   }
 
@@ -131,7 +138,7 @@ class Indexer {
   // is no such index; an empty vector when nothing is filed under `value`.
   absl::StatusOr<std::vector<ObjectPtr<T>>> ByIndex(absl::string_view index_name,
                                                     absl::string_view value) const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     auto index = indices_.find(index_name);
     if (index == indices_.end()) return NoIndex(index_name);
     std::vector<ObjectPtr<T>> out;
@@ -145,7 +152,7 @@ class Indexer {
   // IndexKeys is ByIndex returning the keys.
   absl::StatusOr<std::vector<std::string>> IndexKeys(absl::string_view index_name,
                                                      absl::string_view value) const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     auto index = indices_.find(index_name);
     if (index == indices_.end()) return NoIndex(index_name);
     std::vector<std::string> out;
@@ -158,7 +165,7 @@ class Indexer {
 
   // ListIndexFuncValues returns the values under which at least one object is filed.
   absl::StatusOr<std::vector<std::string>> ListIndexFuncValues(absl::string_view index_name) const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     auto index = indices_.find(index_name);
     if (index == indices_.end()) return NoIndex(index_name);
     std::vector<std::string> out;
@@ -170,7 +177,7 @@ class Indexer {
   // IndexSize is the number of objects filed under `value` in index `index_name` (0 when none);
   // NotFound when there is no such index. Lets queries pick the most selective index cheaply.
   absl::StatusOr<size_t> IndexSize(absl::string_view index_name, absl::string_view value) const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     auto index = indices_.find(index_name);
     if (index == indices_.end()) return NoIndex(index_name);
     auto entry = index->second.entries.find(value);
@@ -183,7 +190,7 @@ class Indexer {
   // missing; InvalidArgument for no lookups.
   absl::StatusOr<std::vector<ObjectPtr<T>>> ByIndexes(absl::Span<const IndexLookup> lookups) const {
     if (lookups.empty()) return absl::InvalidArgumentError("ByIndexes: no lookups");
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     using Entry = meta::ObjectKeyMap<ObjectPtr<T>>;
     std::vector<const Entry*> entries;
     entries.reserve(lookups.size());
@@ -214,7 +221,7 @@ class Indexer {
   }
 
   bool HasIndex(absl::string_view index_name) const {
-    ReaderMutexLock l(&mu_);
+    std::shared_lock<std::shared_mutex> l(mu_);
     return indices_.contains(index_name);
   }
 
@@ -223,10 +230,10 @@ class Indexer {
   // AddIndexers adds indexes and files every stored object in them. AlreadyExists (and nothing
   // added) when a name is taken or repeated; InvalidArgument when a function is empty.
   absl::Status AddIndexers(std::vector<IndexDefinition<T>> definitions) ABSL_LOCKS_EXCLUDED(mu_) {
-    MutexLock w(&write_mu_);
+    std::lock_guard<std::mutex> w(write_mu_);
     absl::flat_hash_map<std::string, Index> added;
     {
-      ReaderMutexLock r(&mu_);
+      std::shared_lock<std::shared_mutex> r(mu_);
       for (IndexDefinition<T>& d : definitions) {
         if (!d.func)
           return absl::InvalidArgumentError(absl::StrCat("index ", d.name, ": no function"));
@@ -238,25 +245,25 @@ class Indexer {
         added.emplace(std::move(d.name), std::move(index));
       }
     }
-    MutexLock l(&mu_);
+    std::lock_guard<std::shared_mutex> l(mu_);
     for (auto& [name, index] : added) indices_.emplace(name, std::move(index));
     return absl::OkStatus();
   }
 
   // Upsert stores `object` under its key: kAdded, or kUpdated with the object it replaced.
   Delta<T> Upsert(ObjectPtr<T> object) ABSL_LOCKS_EXCLUDED(mu_) {
-    MutexLock w(&write_mu_);
+    std::lock_guard<std::mutex> w(write_mu_);
     meta::ObjectKey key = KeyOf(*object);
     ObjectPtr<T> old;
     std::vector<IndexChange> changes;
     {
-      ReaderMutexLock r(&mu_);
+      std::shared_lock<std::shared_mutex> r(mu_);
       auto it = items_.find(key);
       if (it != items_.end()) old = it->second;
       changes = ComputeChanges(key, object.get());
     }
     {
-      MutexLock l(&mu_);
+      std::lock_guard<std::shared_mutex> l(mu_);
       ApplyChanges(key, object, changes);
       items_.insert_or_assign(key, object);
     }
@@ -267,18 +274,18 @@ class Indexer {
   // Delete removes the object under `key` and returns it as a kDeleted delta, or nullopt when
   // nothing was stored there.
   std::optional<Delta<T>> Delete(meta::ObjectKeyRef key) ABSL_LOCKS_EXCLUDED(mu_) {
-    MutexLock w(&write_mu_);
+    std::lock_guard<std::mutex> w(write_mu_);
     ObjectPtr<T> old;
     std::vector<IndexChange> changes;
     {
-      ReaderMutexLock r(&mu_);
+      std::shared_lock<std::shared_mutex> r(mu_);
       auto it = items_.find(key);
       if (it == items_.end()) return std::nullopt;
       old = it->second;
       changes = ComputeChanges(key, nullptr);
     }
     {
-      MutexLock l(&mu_);
+      std::lock_guard<std::shared_mutex> l(mu_);
       meta::ObjectKey owned = KeyOf(*old);
       ApplyChanges(owned, nullptr, changes);
       items_.erase(owned);
@@ -291,14 +298,14 @@ class Indexer {
   // (when a key repeats, the last object wins, at its position). Unchanged objects are reported
   // as kUpdated with old == new content; the informer decides whether that is a resync.
   std::vector<Delta<T>> Replace(std::vector<ObjectPtr<T>> objects) ABSL_LOCKS_EXCLUDED(mu_) {
-    MutexLock w(&write_mu_);
+    std::lock_guard<std::mutex> w(write_mu_);
     meta::ObjectKeyMap<ObjectPtr<T>> next_items;
     next_items.reserve(objects.size());
     for (const ObjectPtr<T>& o : objects) next_items.insert_or_assign(KeyOf(*o), o);
     absl::flat_hash_map<std::string, Index> next_indices;
     std::vector<Delta<T>> deltas;
     {
-      ReaderMutexLock r(&mu_);
+      std::shared_lock<std::shared_mutex> r(mu_);
       for (const auto& [name, index] : indices_) {
         Index& next = next_indices[name];
         for (const auto& [key, object] : next_items) File(next, key, object, index.func(*object));
@@ -318,7 +325,7 @@ class Indexer {
       }
     }
     {
-      MutexLock l(&mu_);
+      std::lock_guard<std::shared_mutex> l(mu_);
       items_.swap(next_items);
       for (auto& [name, index] : indices_) {
         Index& next = next_indices[name];
@@ -405,8 +412,8 @@ class Indexer {
     }
   }
 
-  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
-  mutable absl::Mutex mu_;
+  std::mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  mutable std::shared_mutex mu_;
   meta::ObjectKeyMap<ObjectPtr<T>> items_ ABSL_GUARDED_BY(mu_);
   // The set of indexes changes only under both mutexes; entries change only under mu_.
   absl::flat_hash_map<std::string, Index> indices_ ABSL_GUARDED_BY(mu_);
