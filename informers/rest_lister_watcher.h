@@ -50,6 +50,7 @@
 #include "google/protobuf/message.h"
 #include "informers/factory.h"
 #include "informers/informer_config.h"
+#include "informers/internal/control_block_pool.h"
 #include "informers/internal/rest_list_watch.h"
 #include "informers/list_watcher.h"
 #include "informers/proto_object_traits.h"
@@ -94,7 +95,7 @@ class RestWatchStream final : public WatchStream<T> {
       return absl::DataLossError(
           absl::StrCat("undecodable ", WatchEventTypeName(out.type), " event: ", s.message()));
     }
-    out.object = std::shared_ptr<const T>(std::move(object));
+    out.object = internal::PooledObjectPtr(std::move(object));
     return std::optional<WatchEvent<T>>(std::move(out));
   }
 
@@ -131,7 +132,7 @@ class RestListerWatcher final : public ListerWatcher<T> {
     absl::StatusOr<internal::DecodedList> list =
         core_.List(options, T::descriptor(), [&page](google::protobuf::Message* m) {
           // Checked in core_.List: the items field's type is T's descriptor, i.e. T itself.
-          page.items.push_back(std::shared_ptr<const T>(static_cast<T*>(m)));
+          page.items.push_back(internal::PooledObjectPtr(std::unique_ptr<T>(static_cast<T*>(m))));
         });
     if (!list.ok()) return list.status();
     page.resource_version = std::move(list->resource_version);
