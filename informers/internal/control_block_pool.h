@@ -109,8 +109,7 @@ struct ControlBlockAllocator {
 
  private:
   static bool Pooled(size_t n) {
-    return n == 1 && sizeof(U) <= SlotPool::kSlotBytes &&
-           alignof(U) <= alignof(std::max_align_t);
+    return n == 1 && sizeof(U) <= SlotPool::kSlotBytes && alignof(U) <= alignof(std::max_align_t);
   }
 };
 

@@ -35,12 +35,14 @@ TEST(ControlBlockPoolTest, ControlBlocksComeFromSlabsAndAreReused) {
   constexpr size_t kObjects = 3 * SlotPool::kSlabBytes / SlotPool::kSlotBytes;
   std::vector<std::shared_ptr<const Counted>> live;
   const size_t slabs_before = SlotPool::Instance().slabs();
-  for (size_t i = 0; i < kObjects; ++i) live.push_back(PooledObjectPtr(std::make_unique<Counted>()));
+  for (size_t i = 0; i < kObjects; ++i)
+    live.push_back(PooledObjectPtr(std::make_unique<Counted>()));
   const size_t slabs_full = SlotPool::Instance().slabs();
   EXPECT_GE(slabs_full, slabs_before + 2);
   // Freed slots are reused: the same number again needs no new slab.
   live.clear();
-  for (size_t i = 0; i < kObjects; ++i) live.push_back(PooledObjectPtr(std::make_unique<Counted>()));
+  for (size_t i = 0; i < kObjects; ++i)
+    live.push_back(PooledObjectPtr(std::make_unique<Counted>()));
   EXPECT_EQ(SlotPool::Instance().slabs(), slabs_full);
   // Each object has its own counts.
   for (size_t i = 0; i < live.size(); ++i) const_cast<Counted*>(live[i].get())->value = int(i);
