@@ -86,6 +86,20 @@ class InformerApiserverTest : public ::testing::Test {
                     .ok());
   }
 
+  // The ServiceAccount admission plugin wants the namespace's default account before it admits
+  // pods; there may be no controller-manager to create it.
+  void CreateDefaultServiceAccount() {
+    absl::Status sa = client_->Post()
+                          .Namespace(ns_)
+                          .Resource("serviceaccounts")
+                          .Body(R"({"apiVersion":"v1","kind":"ServiceAccount",)"
+                                R"("metadata":{"name":"default"}})",
+                                "application/json")
+                          .Do()
+                          .status();
+    ASSERT_TRUE(sa.ok() || rest::IsAlreadyExists(sa)) << sa;
+  }
+
   void TearDown() override {
     if (client_ != nullptr && !ns_.empty()) {
       (void)client_->Delete().Resource("namespaces").Name(ns_).Do();
@@ -395,15 +409,7 @@ TEST_F(InformerApiserverTest, FactorySharesEqualConfigsAndSeparatesDifferentSele
 // JsonListStreamDecoder holding about one pod, not the body.
 TEST_F(InformerApiserverTest, JsonPagedListOfManyPodsEqualsProtobufList) {
   constexpr int kPods = 1500;
-  absl::Status sa = client_->Post()
-                        .Namespace(ns_)
-                        .Resource("serviceaccounts")
-                        .Body(R"({"apiVersion":"v1","kind":"ServiceAccount",)"
-                              R"("metadata":{"name":"default"}})",
-                              "application/json")
-                        .Do()
-                        .status();
-  ASSERT_TRUE(sa.ok() || rest::IsAlreadyExists(sa)) << sa;
+  ASSERT_NO_FATAL_FAILURE(CreateDefaultServiceAccount());
   // Strings a JSON framer must not trip over: brackets, quotes, backslashes, escapes, non-ASCII.
   const std::string tricky = R"("{ ] } [ \"quoted\" \\ \u00fc\u2713 \ud83d\ude00")";
   const std::string tricky_decoded = "{ ] } [ \"quoted\" \\ \xc3\xbc\xe2\x9c\x93 \xf0\x9f\x98\x80";
@@ -519,17 +525,7 @@ TEST_F(InformerApiserverTest, JsonPagedListOfManyPodsEqualsProtobufList) {
 }
 
 TEST_F(InformerApiserverTest, PodsAreIndexedByNodeAndNamespace) {
-  // The ServiceAccount admission plugin wants the namespace's default account; there may be no
-  // controller-manager to create it.
-  absl::Status sa = client_->Post()
-                        .Namespace(ns_)
-                        .Resource("serviceaccounts")
-                        .Body(R"({"apiVersion":"v1","kind":"ServiceAccount",)"
-                              R"("metadata":{"name":"default"}})",
-                              "application/json")
-                        .Do()
-                        .status();
-  ASSERT_TRUE(sa.ok() || rest::IsAlreadyExists(sa)) << sa;
+  ASSERT_NO_FATAL_FAILURE(CreateDefaultServiceAccount());
   for (int i = 0; i < 5; ++i) {
     // No kubelet runs: bound to a node that does not exist, the pods stay Pending.
     ASSERT_TRUE(
