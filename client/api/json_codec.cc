@@ -1,13 +1,11 @@
 #include "client/api/json_codec.h"
 
-#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "client/api/json_format.h"
@@ -16,33 +14,6 @@ namespace kube::api {
 namespace {
 
 namespace json = boost::json;
-
-// ParseBody is ParseJson (same limits, same errors) with the document in `resource`. A body's
-// DOM only lives while its message is filled, so a monotonic arena (one pointer bump per node,
-// one release at the end) replaces the allocator round trip per node: with a default-allocated
-// DOM, building and destroying it was about a third of decoding a LIST page of pods
-// (docs/benchmarks.md, "Findings").
-absl::StatusOr<json::value> ParseBody(absl::string_view body, json::monotonic_resource& resource) {
-  json::parse_options options;
-  options.max_depth = 256;
-  boost::system::error_code error;
-  json::value value =
-      json::parse(json::string_view(body.data(), body.size()), error, &resource, options);
-  if (error) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed JSON: ", error.message()));
-  }
-  return value;
-}
-
-// DomArena is the monotonic resource of one document, starting in a buffer inside it (on the
-// caller's stack): the DOM of a typical object needs no heap block, which matters since LISTs are
-// decoded item by item. 32 KiB because a 4.8 KB pod with managedFields builds more than 16 KiB
-// of nodes (//informers:list_decode_benchmark: with 16 KiB the streamed JSON LIST decode was 10%
-// slower than a whole-body decode, with 32 KiB 2%). Larger documents spill into heap blocks.
-struct DomArena {
-  alignas(std::max_align_t) unsigned char initial[32 << 10];
-  json::monotonic_resource resource{initial, sizeof(initial)};
-};
 
 // TypeMetaOf reads "apiVersion" and "kind" of a JSON object; empty when absent.
 struct TypeMetaView {
@@ -101,16 +72,16 @@ absl::StatusOr<DecodedObject> DecodeValue(const Registry& registry, const json::
 }  // namespace
 
 absl::StatusOr<DecodedObject> JsonCodec::Decode(absl::string_view body) const {
-  DomArena arena;
-  absl::StatusOr<json::value> value = ParseBody(body, arena.resource);
+  JsonDocumentArena arena;
+  absl::StatusOr<json::value> value = ParseJson(body, &arena.resource);
   if (!value.ok()) return value.status();
   return DecodeValue(registry_, *value);
 }
 
 absl::Status JsonCodec::DecodeInto(absl::string_view body,
                                    google::protobuf::Message* object) const {
-  DomArena arena;
-  absl::StatusOr<json::value> value = ParseBody(body, arena.resource);
+  JsonDocumentArena arena;
+  absl::StatusOr<json::value> value = ParseJson(body, &arena.resource);
   if (!value.ok()) return value.status();
   TypeMetaView type_meta = TypeMetaOf(*value);
   if (!type_meta.kind.empty()) {
@@ -127,8 +98,8 @@ absl::Status JsonCodec::DecodeInto(absl::string_view body,
 }
 
 absl::StatusOr<DecodedWatchEvent> JsonCodec::DecodeWatchEvent(absl::string_view event) const {
-  DomArena arena;
-  absl::StatusOr<json::value> value = ParseBody(event, arena.resource);
+  JsonDocumentArena arena;
+  absl::StatusOr<json::value> value = ParseJson(event, &arena.resource);
   if (!value.ok()) return value.status();
   if (!value->is_object()) return absl::InvalidArgumentError("a watch event must be an object");
   const json::object& object = value->get_object();

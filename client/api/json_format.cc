@@ -998,11 +998,13 @@ absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& messa
   return out;
 }
 
-absl::StatusOr<boost::json::value> ParseJson(absl::string_view text) {
+absl::StatusOr<boost::json::value> ParseJson(absl::string_view text,
+                                             boost::json::storage_ptr storage) {
   json::parse_options options;
   options.max_depth = 256;
   boost::system::error_code error;
-  json::value value = json::parse(json::string_view(text.data(), text.size()), error, {}, options);
+  json::value value =
+      json::parse(json::string_view(text.data(), text.size()), error, std::move(storage), options);
   if (error) {
     return absl::InvalidArgumentError(absl::StrCat("malformed JSON: ", error.message()));
   }
@@ -1018,18 +1020,10 @@ absl::Status JsonValueToMessage(const boost::json::value& value,
 }
 
 absl::Status JsonToMessage(absl::string_view text, google::protobuf::Message* message) {
-  json::parse_options options;
-  options.max_depth = 256;
-  boost::system::error_code error;
-  // The document is only needed while the message is filled: a monotonic arena makes parsing
-  // a single allocation-friendly pass.
-  json::monotonic_resource resource;
-  json::value value =
-      json::parse(json::string_view(text.data(), text.size()), error, &resource, options);
-  if (error) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed JSON: ", error.message()));
-  }
-  return JsonValueToMessage(value, message);
+  JsonDocumentArena arena;
+  absl::StatusOr<json::value> value = ParseJson(text, &arena.resource);
+  if (!value.ok()) return value.status();
+  return JsonValueToMessage(*value, message);
 }
 
 }  // namespace kube::api
