@@ -1,5 +1,6 @@
 #include "workqueue/queue.h"
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <string>
@@ -240,6 +241,81 @@ TEST(QueueTest, WorksWithUserKeyTypes) {
   ints->Add(7);
   ints->Add(7);
   EXPECT_EQ(ints->Len(), 1u);
+}
+
+// Done recycles entries (and their items' capacity) for later adds: items of every length,
+// more of them than the queue keeps spare, must come back exactly as added, and merging must
+// still see the live items only.
+TEST(QueueTest, RecycledEntriesHandOutExactlyTheItemsAdded) {
+  auto q = NewQueue<std::string>();
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::string> items;
+    for (int i = 0; i < 3000; ++i) {
+      // Lengths cycle from 1 to 99 characters: short items reuse long items' entries and back.
+      items.push_back(absl::StrCat(std::string(1 + (i * 7 + round) % 90, 'x'), "/", i));
+    }
+    for (const std::string& item : items) q->Add(item);
+    for (const std::string& item : items) q->Add(item);  // all pending: merged
+    ASSERT_EQ(q->Len(), items.size());
+    for (const std::string& item : items) {
+      std::optional<std::string> got = q->Get();
+      ASSERT_EQ(got, item);
+      q->Done(*got);
+    }
+    EXPECT_EQ(q->Len(), 0u);
+    // A done item is not pending any more: adding it again queues it once.
+    q->Add(items.front());
+    q->Add(items.front());
+    ASSERT_EQ(q->Len(), 1u);
+    ASSERT_EQ(q->Get(), items.front());
+    q->Done(items.front());
+  }
+}
+
+// Adds made while a worker waits in Get (first polling, then asleep) reach a worker, and a burst
+// of adds reaches more than one: no item waits while a worker sleeps.
+TEST(QueueTest, AddsReachWaitingWorkersWhetherPollingOrAsleep) {
+  QueueImpl<std::string> q(QueueOptions{});
+  constexpr int kWorkers = 3;
+  absl::Mutex mu;
+  std::vector<std::string> got;
+  int holding = 0;  // workers between Get and the end of the test, each holding one item
+  std::vector<std::thread> workers;
+  for (int i = 0; i < kWorkers; ++i) {
+    workers.emplace_back([&] {
+      std::optional<std::string> item = q.Get();
+      ASSERT_TRUE(item.has_value());
+      MutexLock lock(&mu);
+      got.push_back(*item);
+      ++holding;
+    });
+  }
+  ASSERT_TRUE(q.AwaitBlockedForTesting(kWorkers, 0));  // every worker asleep
+  // Three adds in a row: each must end up with its own worker, none may stay queued.
+  q.Add("a");
+  q.Add("b");
+  q.Add("c");
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(q.Len(), 0u);
+  EXPECT_EQ(holding, kWorkers);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c"}));
+
+  // A worker that comes back to an empty queue polls first: an add made right away still
+  // reaches it, as does ShutDown.
+  for (int i = 0; i < 200; ++i) {
+    std::optional<std::string> item;
+    std::thread worker([&] { item = q.Get(); });
+    q.Add(absl::StrCat("quick-", i));
+    worker.join();
+    ASSERT_EQ(item, absl::StrCat("quick-", i));
+    q.Done(*item);
+  }
+  std::optional<std::string> last = "unset";
+  std::thread worker([&] { last = q.Get(); });
+  q.ShutDown();
+  worker.join();
+  EXPECT_EQ(last, std::nullopt);
 }
 
 TEST(QueueTest, DestroyingAQueueWithPendingAndInFlightItemsIsFine) {

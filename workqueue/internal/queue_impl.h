@@ -3,6 +3,7 @@
 #define KUBECPP_WORKQUEUE_INTERNAL_QUEUE_IMPL_H_
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -12,9 +13,11 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -36,14 +39,21 @@ inline std::shared_ptr<QueueMetrics> MakeQueueMetrics(const QueueOptions& option
 // QueueImpl is the queue proper; DelayingQueueImpl and RateLimitingQueueImpl wrap one.
 //
 // State, all under mu_:
-//   queue_       pending items in FIFO order, each at most once, none of them processing;
-//   items_       every item that is dirty (pending: in queue_, or re-added while processing),
-//                processing (handed out by Get and not yet Done), or both, with the time it
-//                became pending (for the latency metric) and the time Get returned it;
-//   processing_count_  how many items_ entries are processing.
-// An item both dirty and processing is pushed to queue_ by Done. client-go keeps two sets
-// (dirty, processing); one map with two flags hashes the item once per Add, Get and Done
-// instead of twice, which is a quarter of a cycle's CPU.
+//   entries_     one Entry per item that is dirty (pending: in queue_, or re-added while
+//                processing), processing (handed out by Get and not yet Done), or both, with the
+//                time it became pending (for the latency metric) and the time Get returned it;
+//   queue_       pending entries in FIFO order, each at most once, none of them processing;
+//   spare_       entries no longer in use, kept for reuse;
+//   processing_count_  how many entries are processing.
+// An entry both dirty and processing is pushed to queue_ by Done. client-go keeps two sets
+// (dirty, processing); one set of entries with two flags hashes the item once per Add, Get and
+// Done instead of twice, which is a quarter of a cycle's CPU.
+//
+// Why entries are recycled: the item is stored once (the FIFO holds entry pointers, not a second
+// copy), and Done returns the entry to spare_ instead of freeing it, so a steady Add/Get/Done
+// flow reuses the entries and the strings' capacity: no malloc or free inside the lock, and none
+// of the producer's allocations freed by a worker thread (a cross-thread free takes the glibc
+// arena lock the producer is allocating under; docs/benchmarks.md, "Findings").
 //
 // Why std::mutex and not absl::Mutex: Debian's Abseil is built with absl::Mutex deadlock
 // detection on, and an Add/Get/Done cycle is three lock round trips; with std::mutex and
@@ -69,24 +79,24 @@ class QueueImpl final : public Queue<T> {
   ~QueueImpl() override {
     ShutDown();
     StopTicker();
+    for (Entry* entry : entries_) delete entry;
   }
 
   void Add(const T& item) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (shutting_down_) return;
-    auto [it, inserted] = items_.try_emplace(item);
-    ItemState& state = it->second;
-    if (state.dirty) return;  // already pending: merged
-    state.dirty = true;
-    state.dirty_since = Stamp();
+    Entry* entry = FindOrCreate(item);
+    if (entry->dirty) return;  // already pending: merged
+    entry->dirty = true;
+    entry->dirty_since = Stamp();
     if (metrics_ != nullptr) {
       metrics_->IncAdds();
       metrics_->IncDepth();
     }
     // Being processed: Done will queue it, so it is never handed to two workers at once.
-    if (state.processing) return;
-    queue_.push_back(item);
-    if (blocked_in_get_ > 0) item_cv_.notify_one();
+    if (entry->processing) return;
+    queue_.push_back(entry);
+    WakeOneGetter();
   }
 
   size_t Len() const override {
@@ -96,40 +106,48 @@ class QueueImpl final : public Queue<T> {
 
   std::optional<T> Get() override {
     std::unique_lock<std::mutex> lock(mu_);
+    if (!HasItemOrShuttingDown() && !spinning_) SpinForItem(lock);
     if (!HasItemOrShuttingDown()) {
       ++blocked_in_get_;
       if (testing_waiters_ > 0) state_cv_.notify_all();
-      item_cv_.wait(lock, [this] { return HasItemOrShuttingDown(); });
+      do {
+        item_cv_.wait(lock);
+        if (wakes_in_flight_ > 0) --wakes_in_flight_;
+      } while (!HasItemOrShuttingDown());
       --blocked_in_get_;
     }
     if (queue_.empty()) return std::nullopt;  // shutting down and drained
-    std::optional<T> item(std::move(queue_.front()));
+    Entry* entry = queue_.front();
     queue_.pop_front();
+    // More work is queued: let a sleeping worker take it (the adds that queued it may have found
+    // a spinning worker, which takes only one item).
+    if (!queue_.empty()) WakeOneGetter();
     const absl::Time now = Stamp();
-    ItemState& state = items_.find(*item)->second;
     if (metrics_ != nullptr) {
       metrics_->DecDepth();
-      metrics_->ObserveQueueLatency(now - state.dirty_since);
+      metrics_->ObserveQueueLatency(now - entry->dirty_since);
     }
-    state.dirty = false;
-    state.processing = true;
-    state.processing_since = now;
+    entry->dirty = false;
+    entry->processing = true;
+    entry->processing_since = now;
     ++processing_count_;
-    return item;
+    return entry->item;
   }
 
   void Done(const T& item) override {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = items_.find(item);
-    if (it == items_.end() || !it->second.processing) return;
-    if (metrics_ != nullptr) metrics_->ObserveWorkDuration(Stamp() - it->second.processing_since);
+    auto it = entries_.find(item);
+    if (it == entries_.end() || !(*it)->processing) return;
+    Entry* entry = *it;
+    if (metrics_ != nullptr) metrics_->ObserveWorkDuration(Stamp() - entry->processing_since);
     --processing_count_;
-    if (it->second.dirty) {
-      it->second.processing = false;
-      queue_.push_back(item);
-      if (blocked_in_get_ > 0) item_cv_.notify_one();
+    entry->processing = false;
+    if (entry->dirty) {
+      queue_.push_back(entry);
+      WakeOneGetter();
     } else {
-      items_.erase(it);
+      entries_.erase(it);
+      Recycle(entry);
     }
     if (blocked_in_drain_ > 0 && processing_count_ == 0) state_cv_.notify_all();
   }
@@ -139,6 +157,7 @@ class QueueImpl final : public Queue<T> {
       std::lock_guard<std::mutex> lock(mu_);
       shutting_down_ = true;
       drain_ = false;
+      spin_signal_.store(true, std::memory_order_release);
       item_cv_.notify_all();
       state_cv_.notify_all();
     }
@@ -150,6 +169,7 @@ class QueueImpl final : public Queue<T> {
       std::unique_lock<std::mutex> lock(mu_);
       shutting_down_ = true;
       drain_ = true;
+      spin_signal_.store(true, std::memory_order_release);
       item_cv_.notify_all();
       ++blocked_in_drain_;
       state_cv_.notify_all();
@@ -172,9 +192,9 @@ class QueueImpl final : public Queue<T> {
     const absl::Time now = clock_.Now();
     double total_seconds = 0;
     absl::Duration longest = absl::ZeroDuration();
-    for (const auto& [item, state] : items_) {
-      if (!state.processing) continue;
-      const absl::Time started = state.processing_since;
+    for (const Entry* entry : entries_) {
+      if (!entry->processing) continue;
+      const absl::Time started = entry->processing_since;
       const absl::Duration age = now - started;
       total_seconds += absl::ToDoubleSeconds(age);
       longest = std::max(longest, age);
@@ -198,6 +218,105 @@ class QueueImpl final : public Queue<T> {
   }
 
  private:
+  struct Entry {
+    explicit Entry(const T& item) : item(item) {}
+    T item;  // never changes while the entry is in entries_
+    bool dirty = false;
+    bool processing = false;
+    absl::Time dirty_since;
+    absl::Time processing_since;
+  };
+  // Hash and equality of entries by their item, transparent so that entries_ is searched by a
+  // `const T&` without building an entry.
+  struct EntryHash {
+    using is_transparent = void;
+    size_t operator()(const T& item) const { return absl::Hash<T>()(item); }
+    size_t operator()(const Entry* entry) const { return (*this)(entry->item); }
+  };
+  struct EntryEq {
+    using is_transparent = void;
+    static const T& ItemOf(const T& item) { return item; }
+    static const T& ItemOf(const Entry* entry) { return entry->item; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return ItemOf(a) == ItemOf(b);
+    }
+  };
+  // How many unused entries a queue keeps for reuse. Bounds the memory an emptied queue holds
+  // (entries plus their items' capacity) while covering the items in flight of a busy one.
+  static constexpr size_t kMaxSpareEntries = 1024;
+
+  // FindOrCreate returns the entry of `item`, making one (a spare if there is one) if needed.
+  Entry* FindOrCreate(const T& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto it = entries_.find(item);
+    if (it != entries_.end()) return *it;
+    std::unique_ptr<Entry> entry;
+    if (!spare_.empty()) {
+      entry = std::move(spare_.back());
+      spare_.pop_back();
+      entry->item = item;  // reuses the capacity of the item it held before
+    } else {
+      entry = std::make_unique<Entry>(item);
+    }
+    Entry* raw = entry.release();
+    entries_.insert(raw);
+    return raw;
+  }
+
+  // Recycle keeps an entry that left entries_ for reuse, or frees it when enough are kept.
+  void Recycle(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::unique_ptr<Entry> owned(entry);
+    if (spare_.size() >= kMaxSpareEntries) return;
+    owned->dirty = false;
+    owned->processing = false;
+    spare_.push_back(std::move(owned));
+  }
+
+  // SpinForItem lets one worker that found the queue empty poll for a short while, without mu_,
+  // before it sleeps. Adds made meanwhile signal it through an atomic instead of a futex wake:
+  // handing an item to a sleeping thread costs a system call on the adding thread and a context
+  // switch, which dominated the worker-pool benchmark (docs/benchmarks.md, "Findings"). Only one
+  // worker spins at a time, and for at most kSpinFor, so an idle queue costs one short spin
+  // each time it runs dry (Go's scheduler bounds its spinning threads the same way).
+  void SpinForItem(std::unique_lock<std::mutex>& lock) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    spinning_ = true;
+    spin_signal_.store(false, std::memory_order_relaxed);
+    lock.unlock();
+    const auto give_up = std::chrono::steady_clock::now() + kSpinFor;
+    for (int round = 0; !spin_signal_.load(std::memory_order_acquire); ++round) {
+      SpinPause();
+      if (round % 64 == 63 && std::chrono::steady_clock::now() >= give_up) break;
+    }
+    lock.lock();
+    spinning_ = false;
+    // An add that signalled the spinner woke nobody; if this worker does not find an item now
+    // (another worker took it), the caller sleeps and later adds wake it as usual.
+  }
+  static void SpinPause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
+  static constexpr std::chrono::microseconds kSpinFor{20};
+
+  // WakeOneGetter wakes a worker blocked in Get for an item just queued, unless every blocked
+  // worker has been woken already and not yet run: such a worker takes an item when it runs,
+  // and every worker comes back to Get after Done, so no queued item is left without one.
+  // Without this, each Add made while a woken worker waits for the CPU or for mu_ woke one
+  // more, and with more workers than cores they spent their time in futex calls contending for
+  // mu_ (docs/benchmarks.md, "Findings").
+  void WakeOneGetter() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (spinning_) {
+      spin_signal_.store(true, std::memory_order_release);
+      return;
+    }
+    if (blocked_in_get_ <= wakes_in_flight_) return;
+    ++wakes_in_flight_;
+    item_cv_.notify_one();
+  }
+
   bool HasItemOrShuttingDown() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return !queue_.empty() || shutting_down_;
   }
@@ -233,19 +352,18 @@ class QueueImpl final : public Queue<T> {
   mutable std::mutex mu_;
   std::condition_variable item_cv_;           // queue_ became non-empty, or shutting down
   mutable std::condition_variable state_cv_;  // drained, or the blocked_in_* counters changed
-  std::deque<T> queue_ ABSL_GUARDED_BY(mu_);
-  struct ItemState {
-    bool dirty = false;
-    bool processing = false;
-    absl::Time dirty_since;
-    absl::Time processing_since;
-  };
-  absl::flat_hash_map<T, ItemState> items_ ABSL_GUARDED_BY(mu_);
+  // entries_ owns its entries (freed by the destructor), spare_ owns the unused ones.
+  absl::flat_hash_set<Entry*, EntryHash, EntryEq> entries_ ABSL_GUARDED_BY(mu_);
+  std::deque<Entry*> queue_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Entry>> spare_ ABSL_GUARDED_BY(mu_);
   size_t processing_count_ ABSL_GUARDED_BY(mu_) = 0;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   bool drain_ ABSL_GUARDED_BY(mu_) = false;
-  int blocked_in_get_ ABSL_GUARDED_BY(mu_) = 0;           // for AwaitBlockedForTesting
-  int blocked_in_drain_ ABSL_GUARDED_BY(mu_) = 0;         // for AwaitBlockedForTesting
+  int blocked_in_get_ ABSL_GUARDED_BY(mu_) = 0;    // workers waiting in Get
+  int wakes_in_flight_ ABSL_GUARDED_BY(mu_) = 0;   // notify_one calls not yet seen by a waiter
+  bool spinning_ ABSL_GUARDED_BY(mu_) = false;     // a worker is in SpinForItem
+  std::atomic<bool> spin_signal_{false};           // set to end the spin: an item or shut down
+  int blocked_in_drain_ ABSL_GUARDED_BY(mu_) = 0;  // for AwaitBlockedForTesting
   mutable int testing_waiters_ ABSL_GUARDED_BY(mu_) = 0;  // threads in AwaitBlockedForTesting
 
   absl::Mutex ticker_mu_;
