@@ -50,7 +50,6 @@
 #include "google/protobuf/message.h"
 #include "informers/factory.h"
 #include "informers/informer_config.h"
-#include "informers/internal/control_block_pool.h"
 #include "informers/internal/rest_list_watch.h"
 #include "informers/list_watcher.h"
 #include "informers/proto_object_traits.h"
@@ -89,13 +88,14 @@ class RestWatchStream final : public WatchStream<T> {
         out.error = std::move(e.error);
         return std::optional<WatchEvent<T>>(std::move(out));
     }
-    auto object = std::make_unique<T>();
-    if (absl::Status s = core_->DecodeInto(e, object.get()); !s.ok()) {
+    absl::StatusOr<internal::DecodedObject> object = core_->Decode(e, T::default_instance());
+    if (!object.ok()) {
       queue_->Close();
-      return absl::DataLossError(
-          absl::StrCat("undecodable ", WatchEventTypeName(out.type), " event: ", s.message()));
+      return absl::DataLossError(absl::StrCat("undecodable ", WatchEventTypeName(out.type),
+                                              " event: ", object.status().message()));
     }
-    out.object = internal::PooledObjectPtr(std::move(object));
+    // Decoded as T::default_instance()'s type: a T.
+    out.object = std::static_pointer_cast<const T>(*std::move(object));
     return std::optional<WatchEvent<T>>(std::move(out));
   }
 
@@ -130,9 +130,9 @@ class RestListerWatcher final : public ListerWatcher<T> {
   absl::StatusOr<ListPage<T>> List(const ListOptions& options) override {
     ListPage<T> page;
     absl::StatusOr<internal::DecodedList> list =
-        core_.List(options, T::descriptor(), [&page](google::protobuf::Message* m) {
+        core_.List(options, T::descriptor(), [&page](internal::DecodedObject item) {
           // Checked in core_.List: the items field's type is T's descriptor, i.e. T itself.
-          page.items.push_back(internal::PooledObjectPtr(std::unique_ptr<T>(static_cast<T*>(m))));
+          page.items.push_back(std::static_pointer_cast<const T>(std::move(item)));
         });
     if (!list.ok()) return list.status();
     page.resource_version = std::move(list->resource_version);

@@ -181,7 +181,7 @@ rest::Request RestListWatchCore::NewRequest(const ListOptions& o, bool watch) co
 
 absl::StatusOr<DecodedList> RestListWatchCore::List(
     const ListOptions& options, const google::protobuf::Descriptor* item_type,
-    absl::FunctionRef<void(google::protobuf::Message*)> sink) const {
+    absl::FunctionRef<void(DecodedObject)> sink) const {
   rest::Request r = NewRequest(options, /*watch=*/false);
   r.Timeout(options_.list_timeout);
   if (options.cancel != nullptr) r.CancelWith(options.cancel);
@@ -198,25 +198,34 @@ absl::StatusOr<DecodedList> RestListWatchCore::List(
   // only one item's bytes (plus the chunk being read) are held. Which decoder runs follows the
   // response's Content-Type (a protobuf request may be answered in JSON, e.g. for CRDs).
   ProtoListStreamDecoder proto_decoder(check_type, [&](absl::string_view bytes) -> absl::Status {
-    std::unique_ptr<google::protobuf::Message> item(prototype->New());
-    if (!item->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("LIST ", options_.resource, ": malformed ", item_type->name()));
-    }
-    sink(item.release());
+    absl::StatusOr<DecodedObject> item =
+        DecodeOnOwnArena(*prototype, bytes.size(), protobuf_arena_sizer_,
+                         [&](google::protobuf::Message* m) -> absl::Status {
+                           if (m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+                             return absl::OkStatus();
+                           }
+                           return absl::InvalidArgumentError(absl::StrCat(
+                               "LIST ", options_.resource, ": malformed ", item_type->name()));
+                         });
+    if (!item.ok()) return item.status();
+    sink(*std::move(item));
     return absl::OkStatus();
   });
   int64_t json_items = 0;
   // Items of a typed JSON list carry no kind/apiVersion; DecodeInto does not need them (and
   // refuses an item that names another kind).
   JsonListStreamDecoder json_decoder(check_type, [&](absl::string_view bytes) -> absl::Status {
-    std::unique_ptr<google::protobuf::Message> item(prototype->New());
-    if (absl::Status s = json_codec_.DecodeInto(bytes, item.get()); !s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("LIST ", options_.resource, ": item ", json_items,
-                                                 ": ", s.message()));
-    }
+    absl::StatusOr<DecodedObject> item = DecodeOnOwnArena(
+        *prototype, bytes.size(), json_arena_sizer_,
+        [&](google::protobuf::Message* m) -> absl::Status {
+          absl::Status s = json_codec_.DecodeInto(bytes, m);
+          if (s.ok()) return s;
+          return absl::Status(s.code(), absl::StrCat("LIST ", options_.resource, ": item ",
+                                                     json_items, ": ", s.message()));
+        });
+    if (!item.ok()) return item.status();
     ++json_items;
-    sink(item.release());
+    sink(*std::move(item));
     return absl::OkStatus();
   });
   bool protobuf = false;
@@ -254,12 +263,14 @@ absl::StatusOr<std::shared_ptr<WatchQueue>> RestListWatchCore::Watch(
   return queue;
 }
 
-absl::Status RestListWatchCore::DecodeInto(const rest::WatchEvent& event,
-                                           google::protobuf::Message* into) const {
-  const api::Codec& codec = event.encoding == rest::WireEncoding::kProtobuf
-                                ? static_cast<const api::Codec&>(protobuf_codec_)
-                                : json_codec_;
-  return codec.DecodeInto(event.object, into);
+absl::StatusOr<DecodedObject> RestListWatchCore::Decode(
+    const rest::WatchEvent& event, const google::protobuf::Message& prototype) const {
+  const bool protobuf = event.encoding == rest::WireEncoding::kProtobuf;
+  const api::Codec& codec =
+      protobuf ? static_cast<const api::Codec&>(protobuf_codec_) : json_codec_;
+  return DecodeOnOwnArena(
+      prototype, event.object.size(), protobuf ? protobuf_arena_sizer_ : json_arena_sizer_,
+      [&](google::protobuf::Message* m) { return codec.DecodeInto(event.object, m); });
 }
 
 }  // namespace kube::informers::internal

@@ -28,6 +28,7 @@
 #include "client/rest/watch_stream.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "informers/internal/object_arena.h"
 #include "informers/list_watcher.h"
 
 namespace kube::informers {
@@ -102,13 +103,16 @@ class WatchQueue final : public rest::WatchHandler {
   int64_t pauses_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
+// DecodedObject is a decoded LIST item or watch event object: immutable, shared, on its own arena.
+using DecodedObject = std::shared_ptr<const google::protobuf::Message>;
+
 class RestListWatchCore {
  public:
   RestListWatchCore(std::shared_ptr<rest::RestClient> client, RestListerWatcherOptions options);
 
   // List sends one LIST with every non-empty ListOptions field as a query parameter and hands
-  // each item, in order, to `sink` (which takes ownership), then returns the list's
-  // resourceVersion and continue token. InvalidArgument when the body is not a list of
+  // each item, in order, to `sink` (decoded on its own arena, DecodeOnOwnArena), then returns the
+  // list's resourceVersion and continue token. InvalidArgument when the body is not a list of
   // `item_type`. The body is decoded as it arrives, by the decoder of its Content-Type
   // (ProtoListStreamDecoder or JsonListStreamDecoder): each item is decoded and handed to `sink`
   // as soon as its bytes are in, and at most one item's bytes plus the chunk being read are held,
@@ -116,13 +120,15 @@ class RestListWatchCore {
   // list and must be dropped (the Reflector drops the whole page).
   absl::StatusOr<DecodedList> List(const ListOptions& options,
                                    const google::protobuf::Descriptor* item_type,
-                                   absl::FunctionRef<void(google::protobuf::Message*)> sink) const;
+                                   absl::FunctionRef<void(DecodedObject)> sink) const;
 
   // Watch opens a watch with every non-empty ListOptions field as a query parameter.
   absl::StatusOr<std::shared_ptr<WatchQueue>> Watch(const ListOptions& options) const;
 
-  // DecodeInto decodes a watch event's object with the codec of its encoding.
-  absl::Status DecodeInto(const rest::WatchEvent& event, google::protobuf::Message* into) const;
+  // Decode decodes a watch event's object, a `prototype` message, with the codec of its encoding
+  // (on its own arena, DecodeOnOwnArena).
+  absl::StatusOr<DecodedObject> Decode(const rest::WatchEvent& event,
+                                       const google::protobuf::Message& prototype) const;
 
   const RestListerWatcherOptions& options() const { return options_; }
 
@@ -133,6 +139,9 @@ class RestListWatchCore {
   const RestListerWatcherOptions options_;
   const api::ProtobufCodec protobuf_codec_;
   const api::JsonCodec json_codec_;
+  // First-block sizes of decoded objects' arenas, learned per encoding (sizes differ by wire).
+  mutable ArenaSizer protobuf_arena_sizer_;
+  mutable ArenaSizer json_arena_sizer_;
 };
 
 }  // namespace internal
