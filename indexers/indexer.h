@@ -61,6 +61,7 @@
 #include "absl/types/span.h"
 #include "client/meta/object_key.h"
 #include "indexers/index_func.h"
+#include "indexers/internal/item_table.h"
 #include "indexers/object_traits.h"
 
 namespace kube::indexers {
@@ -102,13 +103,11 @@ class Indexer {
   // GetByKey returns the object stored under "ns/name" (or "name"), or null.
   ObjectPtr<T> GetByKey(absl::string_view key) const {
     std::shared_lock<std::shared_mutex> l(mu_);
-    auto it = items_.find(key);
-    return it == items_.end() ? nullptr : it->second;
+    return items_.Lookup(key);
   }
   ObjectPtr<T> Get(meta::ObjectKeyRef key) const {
     std::shared_lock<std::shared_mutex> l(mu_);
-    auto it = items_.find(key);
-    return it == items_.end() ? nullptr : it->second;
+    return items_.Lookup(key);
   }
 
   // List returns every stored object, in no particular order.
@@ -116,7 +115,7 @@ class Indexer {
     std::shared_lock<std::shared_mutex> l(mu_);
     std::vector<ObjectPtr<T>> out;
     out.reserve(items_.size());
-    for (const auto& [key, object] : items_) out.push_back(object);
+    items_.ForEachShared([&out](ObjectPtr<T> object) { out.push_back(std::move(object)); });
     return out;
   }
 
@@ -125,7 +124,7 @@ class Indexer {
     std::shared_lock<std::shared_mutex> l(mu_);
     std::vector<std::string> out;
     out.reserve(items_.size());
-    for (const auto& [key, object] : items_) out.push_back(key.String());
+    items_.ForEach([&out](const Entry& e) { out.push_back(std::string(e.key.Text())); });
     return out;
   }
 
@@ -241,7 +240,9 @@ class Indexer {
           return absl::AlreadyExistsError(absl::StrCat("index ", d.name, " already exists"));
         }
         Index index{std::move(d.func), {}, {}};
-        for (const auto& [key, object] : items_) File(index, key, object, index.func(*object));
+        items_.ForEach([&index](const Entry& e) {
+          File(index, e.key.ToObjectKey(), e.object, index.func(*e.object));
+        });
         added.emplace(std::move(d.name), std::move(index));
       }
     }
@@ -258,14 +259,14 @@ class Indexer {
     std::vector<IndexChange> changes;
     {
       std::shared_lock<std::shared_mutex> r(mu_);
-      auto it = items_.find(key);
-      if (it != items_.end()) old = it->second;
+      if (const ObjectPtr<T>* stored = items_.Find(key.Ref())) old = *stored;
       changes = ComputeChanges(key, object.get());
     }
+    EntryPtr entry = Items::MakeEntry(key.Ref(), object);  // allocated before locking
     {
       std::lock_guard<std::shared_mutex> l(mu_);
       ApplyChanges(key, object, changes);
-      items_.insert_or_assign(key, object);
+      entry = items_.Put(std::move(entry));  // now the replaced entry, released unlocked
     }
     if (old == nullptr) return {DeltaType::kAdded, std::move(object), nullptr};
     return {DeltaType::kUpdated, std::move(object), std::move(old)};
@@ -279,16 +280,17 @@ class Indexer {
     std::vector<IndexChange> changes;
     {
       std::shared_lock<std::shared_mutex> r(mu_);
-      auto it = items_.find(key);
-      if (it == items_.end()) return std::nullopt;
-      old = it->second;
+      const ObjectPtr<T>* stored = items_.Find(key);
+      if (stored == nullptr) return std::nullopt;
+      old = *stored;
       changes = ComputeChanges(key, nullptr);
     }
+    EntryPtr erased;  // released unlocked
     {
       std::lock_guard<std::shared_mutex> l(mu_);
       meta::ObjectKey owned = KeyOf(*old);
       ApplyChanges(owned, nullptr, changes);
-      items_.erase(owned);
+      erased = items_.Erase(owned.Ref());
     }
     return Delta<T>{DeltaType::kDeleted, std::move(old), nullptr};
   }
@@ -299,28 +301,32 @@ class Indexer {
   // as kUpdated with old == new content; the informer decides whether that is a resync.
   std::vector<Delta<T>> Replace(std::vector<ObjectPtr<T>> objects) ABSL_LOCKS_EXCLUDED(mu_) {
     std::lock_guard<std::mutex> w(write_mu_);
-    meta::ObjectKeyMap<ObjectPtr<T>> next_items;
+    Items next_items;
     next_items.reserve(objects.size());
-    for (const ObjectPtr<T>& o : objects) next_items.insert_or_assign(KeyOf(*o), o);
+    for (const ObjectPtr<T>& o : objects) next_items.Put(Items::MakeEntry(KeyRefOf(*o), o));
     absl::flat_hash_map<std::string, Index> next_indices;
     std::vector<Delta<T>> deltas;
     {
       std::shared_lock<std::shared_mutex> r(mu_);
       for (const auto& [name, index] : indices_) {
         Index& next = next_indices[name];
-        for (const auto& [key, object] : next_items) File(next, key, object, index.func(*object));
+        next_items.ForEach([&next, &index](const Entry& e) {
+          File(next, e.key.ToObjectKey(), e.object, index.func(*e.object));
+        });
       }
-      for (const auto& [key, object] : items_) {
-        if (!next_items.contains(key)) deltas.push_back({DeltaType::kDeleted, object, nullptr});
-      }
+      items_.ForEach([&](const Entry& e) {
+        if (!next_items.Contains(e.key.Ref())) {
+          deltas.push_back({DeltaType::kDeleted, e.object, nullptr});
+        }
+      });
       for (ObjectPtr<T>& o : objects) {
-        auto next = next_items.find(KeyRefOf(*o));
-        if (next->second != o) continue;  // a later duplicate wins
-        auto old = items_.find(next->first);
-        if (old == items_.end()) {
+        const meta::ObjectKeyRef key = KeyRefOf(*o);
+        if (*next_items.Find(key) != o) continue;  // a later duplicate wins
+        const ObjectPtr<T>* old = items_.Find(key);
+        if (old == nullptr) {
           deltas.push_back({DeltaType::kAdded, std::move(o), nullptr});
         } else {
-          deltas.push_back({DeltaType::kUpdated, std::move(o), old->second});
+          deltas.push_back({DeltaType::kUpdated, std::move(o), *old});
         }
       }
     }
@@ -338,6 +344,10 @@ class Indexer {
   }
 
  private:
+  // The main table: key -> object (internal/item_table.h).
+  using Items = internal::ItemTable<T>;
+  using Entry = typename Items::Entry;
+  using EntryPtr = typename Items::EntryPtr;
   // value -> the objects filed under it, by key. Holding the pointer (not just the key) lets
   // ByIndex answer without a second lookup per object.
   using IndexEntries = absl::flat_hash_map<std::string, meta::ObjectKeyMap<ObjectPtr<T>>>;
@@ -414,7 +424,7 @@ class Indexer {
 
   std::mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   mutable std::shared_mutex mu_;
-  meta::ObjectKeyMap<ObjectPtr<T>> items_ ABSL_GUARDED_BY(mu_);
+  Items items_ ABSL_GUARDED_BY(mu_);
   // The set of indexes changes only under both mutexes; entries change only under mu_.
   absl::flat_hash_map<std::string, Index> indices_ ABSL_GUARDED_BY(mu_);
 };
