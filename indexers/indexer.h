@@ -8,6 +8,9 @@
 // Contract:
 //   * Objects are held as ObjectPtr<T> (shared_ptr<const T>); readers get the very objects that
 //     are stored, never copies, and must not cast constness away.
+//   * Get, GetByKey and List return pointers that share the cache entry's reference count
+//     (internal/item_table.h): they keep the object alive exactly like its own count would;
+//     only use_count() differs.
 //   * Index functions run once per index per stored object version. The values an object is
 //     filed under are recorded; an update or delete unfiles by those, so a function that is not
 //     deterministic or fails (returns nothing) later never leaves stale entries.

@@ -1,8 +1,9 @@
 // kube::informers::internal::PooledObjectPtr — a shared_ptr<const T> whose control block (the
 // reference counts) comes from a dense process-wide pool instead of the general heap.
 //
-// Why: a cache lookup (Indexer::GetByKey, ByIndex) copies the shared_ptr, which writes the
-// reference count. With the control block allocated by malloc right after its decoded object,
+// Why: a cache lookup (ByIndex; GetByKey until the cache's entry table, indexers/internal/
+// item_table.h, gave it counts of its own) copies the shared_ptr, which writes the reference
+// count. With the control block allocated by malloc right after its decoded object,
 // 100k control blocks lie scattered over the ~1.7 GB of pods, and every lookup of a random key
 // pays a cache (and TLB) miss for it. From 32-byte slots packed into 64 KiB slabs, the counts of
 // 100k objects fill 3.2 MB. Measured with tools/bench (store 100k, protobuf, idle machine): Get
@@ -18,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -113,13 +115,13 @@ struct ControlBlockAllocator {
   }
 };
 
-// PooledObjectPtr takes ownership of `object` and returns it as a shared immutable object whose
-// reference counts live in the pool. The object itself stays where it was allocated.
-template <typename T>
-std::shared_ptr<const T> PooledObjectPtr(std::unique_ptr<T> object) {
+// PooledObjectPtr takes ownership of `object` (freed by `deleter` with the last reference) and
+// returns it as a shared immutable object whose reference counts live in the pool. The object
+// itself stays where it was allocated. DecodeOnOwnArena (object_arena.h) is the production user.
+template <typename T, typename Deleter = std::default_delete<const T>>
+std::shared_ptr<const T> PooledObjectPtr(T* object, Deleter deleter = Deleter()) {
   if (object == nullptr) return nullptr;
-  return std::shared_ptr<const T>(object.release(), std::default_delete<const T>(),
-                                  ControlBlockAllocator<char>());
+  return std::shared_ptr<const T>(object, std::move(deleter), ControlBlockAllocator<char>());
 }
 
 }  // namespace kube::informers::internal

@@ -20,14 +20,14 @@ std::atomic<int> Counted::live{0};
 
 TEST(ControlBlockPoolTest, TheObjectDiesWithItsLastReference) {
   const int before = Counted::live.load();
-  std::shared_ptr<const Counted> a = PooledObjectPtr(std::make_unique<Counted>());
+  std::shared_ptr<const Counted> a = PooledObjectPtr(new Counted());
   std::shared_ptr<const Counted> b = a;
   EXPECT_EQ(Counted::live.load(), before + 1);
   a.reset();
   EXPECT_EQ(Counted::live.load(), before + 1);
   b.reset();
   EXPECT_EQ(Counted::live.load(), before);
-  EXPECT_EQ(PooledObjectPtr(std::unique_ptr<Counted>()), nullptr);
+  EXPECT_EQ(PooledObjectPtr<Counted>(nullptr), nullptr);
 }
 
 TEST(ControlBlockPoolTest, ControlBlocksComeFromSlabsAndAreReused) {
@@ -35,14 +35,12 @@ TEST(ControlBlockPoolTest, ControlBlocksComeFromSlabsAndAreReused) {
   constexpr size_t kObjects = 3 * SlotPool::kSlabBytes / SlotPool::kSlotBytes;
   std::vector<std::shared_ptr<const Counted>> live;
   const size_t slabs_before = SlotPool::Instance().slabs();
-  for (size_t i = 0; i < kObjects; ++i)
-    live.push_back(PooledObjectPtr(std::make_unique<Counted>()));
+  for (size_t i = 0; i < kObjects; ++i) live.push_back(PooledObjectPtr(new Counted()));
   const size_t slabs_full = SlotPool::Instance().slabs();
   EXPECT_GE(slabs_full, slabs_before + 2);
   // Freed slots are reused: the same number again needs no new slab.
   live.clear();
-  for (size_t i = 0; i < kObjects; ++i)
-    live.push_back(PooledObjectPtr(std::make_unique<Counted>()));
+  for (size_t i = 0; i < kObjects; ++i) live.push_back(PooledObjectPtr(new Counted()));
   EXPECT_EQ(SlotPool::Instance().slabs(), slabs_full);
   // Each object has its own counts.
   for (size_t i = 0; i < live.size(); ++i) const_cast<Counted*>(live[i].get())->value = int(i);
@@ -62,7 +60,7 @@ TEST(ControlBlockPoolStressTest, ThreadsAllocateAndReleaseEachOthersBlocks) {
     threads.emplace_back([&, t] {
       std::vector<std::shared_ptr<const Counted>> mine;
       for (int i = 0; i < kRounds; ++i) {
-        mine.push_back(PooledObjectPtr(std::make_unique<Counted>()));
+        mine.push_back(PooledObjectPtr(new Counted()));
         if (mine.size() > 64) mine.erase(mine.begin(), mine.begin() + 32);
       }
       handoff[t] = std::move(mine);

@@ -52,8 +52,8 @@ absl::StatusOr<std::shared_ptr<const google::protobuf::Message>> DecodeOnOwnAren
   options.max_block_size = ArenaSizer::kOverflowBlock;
   auto* arena = new (memory) google::protobuf::Arena(options);
   google::protobuf::Message* object = prototype.New(arena);
-  std::shared_ptr<const google::protobuf::Message> owned(object, OwnArenaDeleter(),
-                                                         ControlBlockAllocator<char>());
+  std::shared_ptr<const google::protobuf::Message> owned =
+      PooledObjectPtr<google::protobuf::Message>(object, OwnArenaDeleter());
   if (absl::Status s = decode(object); !s.ok()) return s;
   sizer.Observe(arena->SpaceAllocated() > first_block);
   return owned;
