@@ -84,9 +84,7 @@ class ItemTable {
   EntryPtr Erase(meta::ObjectKeyRef key) {
     auto it = set_.find(key);
     if (it == set_.end()) return nullptr;
-    EntryPtr entry = std::move(const_cast<EntryPtr&>(*it));
-    set_.erase(it);
-    return entry;
+    return std::move(set_.extract(it).value());
   }
 
   // ForEach calls fn(const Entry&) for every entry, in no particular order.

@@ -116,7 +116,6 @@ struct PackedKeyHash {
   using is_transparent = void;
   size_t operator()(const PackedKey& k) const { return Hash(k.Text()); }
   size_t operator()(absl::string_view text) const { return Hash(text); }
-  size_t operator()(const meta::ObjectKey& k) const { return Hash(k.String()); }
   size_t operator()(const meta::ObjectKeyRef& k) const {
     if (k.ns.empty()) return Hash(k.name);
     // Names are at most 253 bytes and namespaces 63: the joined text fits on the stack.
@@ -147,7 +146,6 @@ struct PackedKeyEq {
 
  private:
   static meta::ObjectKeyRef AsRef(const PackedKey& k) { return k.Ref(); }
-  static meta::ObjectKeyRef AsRef(const meta::ObjectKey& k) { return k.Ref(); }
   static meta::ObjectKeyRef AsRef(const meta::ObjectKeyRef& k) { return k; }
   static meta::ObjectKeyRef AsRef(absl::string_view k) { return meta::ObjectKeyRef::FromString(k); }
 };

@@ -79,7 +79,6 @@ class QueueImpl final : public Queue<T> {
   ~QueueImpl() override {
     ShutDown();
     StopTicker();
-    for (Entry* entry : entries_) delete entry;
   }
 
   void Add(const T& item) override {
@@ -138,7 +137,7 @@ class QueueImpl final : public Queue<T> {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(item);
     if (it == entries_.end() || !(*it)->processing) return;
-    Entry* entry = *it;
+    Entry* entry = it->get();
     if (metrics_ != nullptr) metrics_->ObserveWorkDuration(Stamp() - entry->processing_since);
     --processing_count_;
     entry->processing = false;
@@ -146,8 +145,7 @@ class QueueImpl final : public Queue<T> {
       queue_.push_back(entry);
       WakeOneGetter();
     } else {
-      entries_.erase(it);
-      Recycle(entry);
+      Recycle(std::move(entries_.extract(it).value()));
     }
     if (blocked_in_drain_ > 0 && processing_count_ == 0) state_cv_.notify_all();
   }
@@ -192,7 +190,7 @@ class QueueImpl final : public Queue<T> {
     const absl::Time now = clock_.Now();
     double total_seconds = 0;
     absl::Duration longest = absl::ZeroDuration();
-    for (const Entry* entry : entries_) {
+    for (const std::unique_ptr<Entry>& entry : entries_) {
       if (!entry->processing) continue;
       const absl::Time started = entry->processing_since;
       const absl::Duration age = now - started;
@@ -231,12 +229,12 @@ class QueueImpl final : public Queue<T> {
   struct EntryHash {
     using is_transparent = void;
     size_t operator()(const T& item) const { return absl::Hash<T>()(item); }
-    size_t operator()(const Entry* entry) const { return (*this)(entry->item); }
+    size_t operator()(const std::unique_ptr<Entry>& entry) const { return (*this)(entry->item); }
   };
   struct EntryEq {
     using is_transparent = void;
     static const T& ItemOf(const T& item) { return item; }
-    static const T& ItemOf(const Entry* entry) { return entry->item; }
+    static const T& ItemOf(const std::unique_ptr<Entry>& entry) { return entry->item; }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
       return ItemOf(a) == ItemOf(b);
@@ -249,7 +247,7 @@ class QueueImpl final : public Queue<T> {
   // FindOrCreate returns the entry of `item`, making one (a spare if there is one) if needed.
   Entry* FindOrCreate(const T& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     auto it = entries_.find(item);
-    if (it != entries_.end()) return *it;
+    if (it != entries_.end()) return it->get();
     std::unique_ptr<Entry> entry;
     if (!spare_.empty()) {
       entry = std::move(spare_.back());
@@ -258,14 +256,11 @@ class QueueImpl final : public Queue<T> {
     } else {
       entry = std::make_unique<Entry>(item);
     }
-    Entry* raw = entry.release();
-    entries_.insert(raw);
-    return raw;
+    return entries_.insert(std::move(entry)).first->get();
   }
 
   // Recycle keeps an entry that left entries_ for reuse, or frees it when enough are kept.
-  void Recycle(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    std::unique_ptr<Entry> owned(entry);
+  void Recycle(std::unique_ptr<Entry> owned) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (spare_.size() >= kMaxSpareEntries) return;
     owned->dirty = false;
     owned->processing = false;
@@ -352,8 +347,8 @@ class QueueImpl final : public Queue<T> {
   mutable std::mutex mu_;
   std::condition_variable item_cv_;           // queue_ became non-empty, or shutting down
   mutable std::condition_variable state_cv_;  // drained, or the blocked_in_* counters changed
-  // entries_ owns its entries (freed by the destructor), spare_ owns the unused ones.
-  absl::flat_hash_set<Entry*, EntryHash, EntryEq> entries_ ABSL_GUARDED_BY(mu_);
+  // queue_ points into entries_; spare_ holds the unused entries.
+  absl::flat_hash_set<std::unique_ptr<Entry>, EntryHash, EntryEq> entries_ ABSL_GUARDED_BY(mu_);
   std::deque<Entry*> queue_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Entry>> spare_ ABSL_GUARDED_BY(mu_);
   size_t processing_count_ ABSL_GUARDED_BY(mu_) = 0;
