@@ -11,6 +11,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "base/sync.h"
 #include "gtest/gtest.h"
 
@@ -316,6 +318,78 @@ TEST(QueueTest, AddsReachWaitingWorkersWhetherPollingOrAsleep) {
   q.ShutDown();
   worker.join();
   EXPECT_EQ(last, std::nullopt);
+}
+
+// Adds made while another thread holds the queue's lock are handed over (the inbox) instead of
+// waiting; they must behave exactly as adds under the lock.
+class HandedOverAddsTest : public ::testing::Test {
+ protected:
+  // AddsWhileLocked runs Add(item) for each item on another thread while this thread holds the
+  // queue's lock, and returns once every add has been handed over (they never wait for it).
+  void AddsWhileLocked(const std::vector<std::string>& items) {
+    q_.RunLockedForTesting([&] {
+      std::thread adder([&] {
+        for (const std::string& item : items) q_.Add(item);
+      });
+      adder.join();
+      ASSERT_FALSE(q_.InboxEmptyForTesting());
+    });
+  }
+
+  QueueImpl<std::string> q_{QueueOptions{}};
+};
+
+TEST_F(HandedOverAddsTest, KeepFifoOrderWithAddsUnderTheLockAndMerge) {
+  q_.Add("first");
+  AddsWhileLocked({"a", "b", "a", "first"});
+  q_.Add("c");
+  EXPECT_EQ(q_.Len(), 4u);
+  for (const char* want : {"first", "a", "b", "c"}) {
+    std::optional<std::string> got = q_.Get();
+    ASSERT_EQ(got, want);
+    q_.Done(*got);
+  }
+  EXPECT_EQ(q_.Len(), 0u);
+}
+
+TEST_F(HandedOverAddsTest, AReAddOfAnItemBeingProcessedQueuesItAgainAtDone) {
+  q_.Add("x");
+  ASSERT_EQ(q_.Get(), "x");
+  AddsWhileLocked({"x"});
+  EXPECT_EQ(q_.Len(), 0u);  // processing: not handed to a second worker
+  q_.Done("x");
+  EXPECT_EQ(q_.Len(), 1u);
+  EXPECT_EQ(q_.Get(), "x");
+}
+
+TEST_F(HandedOverAddsTest, WakeAWorkerAsleepInGet) {
+  std::optional<std::string> got;
+  std::thread worker([&] { got = q_.Get(); });
+  ASSERT_TRUE(q_.AwaitBlockedForTesting(1, 0));
+  std::thread adder;
+  q_.RunLockedForTesting([&] {
+    // The add is handed over, sees the sleeping worker and waits for the lock to wake it.
+    adder = std::thread([&] { q_.Add("z"); });
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (q_.InboxEmptyForTesting() && absl::Now() < deadline)
+      absl::SleepFor(absl::Milliseconds(1));
+    ASSERT_FALSE(q_.InboxEmptyForTesting());
+  });
+  adder.join();
+  worker.join();
+  EXPECT_EQ(got, "z");
+}
+
+TEST_F(HandedOverAddsTest, AreKeptByShutDownAndDroppedAfterIt) {
+  AddsWhileLocked({"p"});
+  q_.ShutDown();
+  q_.RunLockedForTesting([&] {
+    std::thread adder([&] { q_.Add("late"); });
+    adder.join();
+    EXPECT_TRUE(q_.InboxEmptyForTesting());  // refused before the hand-over
+  });
+  EXPECT_EQ(q_.Get(), "p");
+  EXPECT_EQ(q_.Get(), std::nullopt);
 }
 
 TEST(QueueTest, DestroyingAQueueWithPendingAndInFlightItemsIsFine) {
