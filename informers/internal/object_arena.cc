@@ -35,7 +35,7 @@ size_t ArenaSizer::FirstBlockBytes(size_t wire_bytes) const {
 void ArenaSizer::Observe(bool overflowed) {
   // A lost update between two threads only delays the adjustment by one object.
   const uint32_t ratio = ratio_x1024_.load(std::memory_order_relaxed);
-  const uint32_t next = overflowed ? std::min(kMaxRatioX1024, ratio + std::max(ratio / 16, 1u))
+  const uint32_t next = overflowed ? std::min(kMaxRatioX1024, ratio + std::max(ratio / 64, 1u))
                                    : std::max(1024u / 4, ratio - ratio / 1024);
   ratio_x1024_.store(next, std::memory_order_relaxed);
 }

@@ -13,10 +13,13 @@
 //
 // Sizing: the arena's first block must hold the whole object or the rest goes to a second
 // block, partly unused. Its size is the object's encoded size times a ratio the ArenaSizer
-// learns per informer and encoding: raised by 1/16 when an object overflowed its first block,
-// lowered by 1/1024 when it did not, so about 6% of objects overflow (by one small block) while
-// the first blocks track the objects' real size. Strings longer than the small-string buffer
-// keep their text on the heap (protobuf 3.21), so string-heavy objects need little arena.
+// learns per informer and encoding: raised by 1/64 when an object overflowed its first block,
+// lowered by 1/1024 when it did not, so about 6% of objects overflow (into one 512-byte block)
+// while the first blocks track the objects' real size. Small steps up and small overflow blocks
+// keep the unused tail small: with +1/16 and 2 KiB blocks (1.4% overflow) the first block of a
+// bench pod was ~700 bytes larger than its need, now ~350 (docs/benchmarks.md, "Findings"). Strings
+// longer than the small-string buffer keep their text on the heap (protobuf 3.21), so string-heavy
+// objects need little arena.
 //
 // Thread-safety: ArenaSizer is safe for concurrent use (the LIST and the watch of one informer
 // share it); DecodeOnOwnArena is reentrant.
@@ -42,7 +45,7 @@ class ArenaSizer {
   static constexpr size_t kMinFirstBlock = 512;
   static constexpr size_t kMaxFirstBlock = 32 * 1024;
   // Blocks after the first: small, so an overflow leaves little unused.
-  static constexpr size_t kOverflowBlock = 2 * 1024;
+  static constexpr size_t kOverflowBlock = 512;
 
   // FirstBlockBytes is the first block for an object encoded in `wire_bytes`.
   size_t FirstBlockBytes(size_t wire_bytes) const;

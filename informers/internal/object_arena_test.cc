@@ -84,7 +84,7 @@ TEST(ObjectArenaTest, TheRatioSettlesWhereMostObjectsFitTheirFirstBlock) {
     if (i >= 2000) overflows += arena->SpaceAllocated() > first_block;
     if (i % 100 == 0) kept.push_back(*decoded);  // some outlive later decodes
   }
-  // Raised by 1/16 on an overflow, lowered by 1/1024 otherwise: about 6% overflow once settled.
+  // Raised by 1/64 on an overflow, lowered by 1/1024 otherwise: about 6% overflow once settled.
   EXPECT_GT(overflows, 20);
   EXPECT_LT(overflows, 300);
 }
