@@ -48,6 +48,23 @@ void BM_GetByKey(benchmark::State& state) {
 }
 BENCHMARK(BM_GetByKey)->ThreadRange(1, 2);
 
+// Keys spread over the whole store, visited in a scattered order: the entries are not in the
+// CPU cache, as for the side-by-side store benchmark (tools/bench).
+void BM_GetByKeyColdEntries(benchmark::State& state) {
+  Indexer<TestObject>& store = Store();
+  std::vector<std::string> keys;
+  for (int i = 0; i < kObjects; ++i) {
+    const int n = static_cast<int>((static_cast<int64_t>(i) * 7919) % kObjects);
+    keys.push_back(absl::StrCat("ns", n % 50, "/pod-", n));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(store.GetByKey(keys[i]));
+    if (++i == keys.size()) i = 0;
+  }
+}
+BENCHMARK(BM_GetByKeyColdEntries);
+
 void BM_ByIndex100Of100k(benchmark::State& state) {
   Indexer<TestObject>& store = Store();
   int i = 0;
