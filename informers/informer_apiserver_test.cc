@@ -477,13 +477,13 @@ TEST_F(InformerApiserverTest, JsonPagedListOfManyPodsEqualsProtobufList) {
   for (int i = 0; i < kPods; ++i) {
     using google::protobuf::util::MessageDifferencer;
     EXPECT_TRUE(MessageDifferencer::Equals(*paged[i], whole_json.items(i))) << i;
-    // The protobuf form spells out zero values the JSON omits, and keeps members kubecpp does
+    // The protobuf form spells out zero numbers the JSON omits, and keeps members kubecpp does
     // not know as unknown fields (JSON drops them): set both aside.
     Pod from_proto = *whole->items[i];
     Pod from_json = *paged[i];
     from_proto.DiscardUnknownFields();
-    api::testing::ClearZeroScalars(&from_proto);
-    api::testing::ClearZeroScalars(&from_json);
+    api::testing::ClearZeroNumbers(&from_proto);
+    api::testing::ClearZeroNumbers(&from_json);
     std::string diff;
     MessageDifferencer differencer;
     differencer.ReportDifferencesToString(&diff);

@@ -1,5 +1,6 @@
-// Writes the seed corpora of //client/api:json_codec_fuzzer and :protobuf_codec_fuzzer from
-// sample objects: each object as a JSON body, a protobuf body and a watch event in both forms.
+// Writes the seed corpora of //client/api:json_codec_fuzzer, :protobuf_codec_fuzzer and
+// :protobuf_parse_fuzzer from sample objects: each object as a JSON body, a protobuf body and a
+// watch event in both forms; a Pod's bare encoding with empty strings, as the apiserver sends.
 // Seeds are checked in; rerun this only to refresh them (docs/fuzzing.md):
 //   bazel run //client/api:fuzz_seed_writer -- $PWD/client/api/fuzz/corpus
 #include <cstdio>
@@ -74,8 +75,8 @@ bool Write(const std::string& path, const std::string& bytes) {
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr,
-                 "usage: %s CORPUS_ROOT (holding json_codec_fuzzer/ and "
-                 "protobuf_codec_fuzzer/)\n",
+                 "usage: %s CORPUS_ROOT (holding json_codec_fuzzer/, "
+                 "protobuf_codec_fuzzer/ and protobuf_parse_fuzzer/)\n",
                  argv[0]);
     return 2;
   }
@@ -117,5 +118,15 @@ int main(int argc, char** argv) {
     ok &= Write(absl::StrCat(root, "/protobuf_codec_fuzzer/seed-watch-", name),
                 event.SerializeAsString());
   }
+  // The apiserver writes every omitempty string, empty or not.
+  api::core::v1::Pod with_empty = api::testing::RichPod("default", "empty-strings");
+  with_empty.mutable_metadata()->set_generatename("");
+  with_empty.mutable_spec()->set_hostname("");
+  with_empty.mutable_spec()->mutable_containers(0)->set_workingdir("");
+  with_empty.mutable_status()->set_reason("");
+  ok &= Write(absl::StrCat(root, "/protobuf_parse_fuzzer/seed-pod-empty-strings"),
+              with_empty.SerializeAsString());
+  ok &= Write(absl::StrCat(root, "/protobuf_parse_fuzzer/seed-pod"),
+              api::testing::RichPod("default", "rich").SerializeAsString());
   return ok ? 0 : 1;
 }

@@ -952,17 +952,19 @@ class Reader {
         return absl::OkStatus();
       case JSON_FORMAT_INT_OR_STRING:
         if (value.is_null()) return absl::OkStatus();
-        // All three fields are set, as the apiserver's protobuf form has them.
+        // The fields are set as the apiserver's protobuf form has them once read by the protobuf
+        // codec: type and intVal always, strVal unless empty (protobuf_parse.h).
         if (value.is_string()) {
           SetInt(message, info, 1, 1);
           SetInt(message, info, 2, 0);
-          SetText(message, info, 3, std::string(value.get_string()));
+          if (!value.get_string().empty()) {
+            SetText(message, info, 3, std::string(value.get_string()));
+          }
         } else {
           KUBE_API_ASSIGN_OR_RETURN(v, Integer(value, std::numeric_limits<int32_t>::min(),
                                                std::numeric_limits<int32_t>::max(), path));
           SetInt(message, info, 1, 0);
           SetInt(message, info, 2, v);
-          SetText(message, info, 3, "");
         }
         return absl::OkStatus();
       case JSON_FORMAT_EMBEDDED_JSON: {

@@ -1,6 +1,5 @@
 #include "client/api/protobuf_codec.h"
 
-#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -9,15 +8,17 @@
 #include "absl/strings/str_cat.h"
 #include "client/api/meta/v1/options.pb.h"
 #include "client/api/protobuf_envelope.h"
+#include "client/api/protobuf_parse.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace kube::api {
 namespace {
 
+// Empty string fields are left unset (protobuf_parse.h): objects read from protobuf then match
+// the same objects read from JSON, and cost 48 bytes less per empty field.
 bool ParseInto(absl::string_view raw, google::protobuf::Message* message) {
-  if (raw.size() > static_cast<size_t>(std::numeric_limits<int>::max())) return false;
-  return message->ParseFromArray(raw.data(), static_cast<int>(raw.size()));
+  return ParseWithoutEmptyStrings(raw, message);
 }
 
 }  // namespace

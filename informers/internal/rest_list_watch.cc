@@ -10,6 +10,7 @@
 #include "base/sync.h"
 #include "client/api/builtin_kinds.h"
 #include "client/api/meta/v1/meta.pb.h"
+#include "client/api/protobuf_parse.h"
 #include "google/protobuf/message.h"
 #include "informers/internal/json_list_stream.h"
 #include "informers/internal/proto_list_stream.h"
@@ -201,7 +202,7 @@ absl::StatusOr<DecodedList> RestListWatchCore::List(
     absl::StatusOr<DecodedObject> item =
         DecodeOnOwnArena(*prototype, bytes.size(), protobuf_arena_sizer_,
                          [&](google::protobuf::Message* m) -> absl::Status {
-                           if (m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+                           if (api::ParseWithoutEmptyStrings(bytes, m)) {
                              return absl::OkStatus();
                            }
                            return absl::InvalidArgumentError(absl::StrCat(

@@ -10,6 +10,8 @@
 //   kubecpp_bench --workload=sync --server-kubeconfig=DIR/kubeconfig --n=10000 --events=20000
 //                 --wire=json|protobuf [--list-mode=list|watchlist]
 //   kubecpp_bench --workload=store --server-kubeconfig=DIR/kubeconfig --n=100000
+//   kubecpp_bench --workload=pod_memory --server-kubeconfig=DIR/kubeconfig --n=10000 --wire=...
+//                 (kubecpp only: what a cached pod's bytes are made of)
 // Any workload also takes --absl-deadlock-detection=default|off (see Options).
 //
 // Output: one JSON object per line and metric, e.g.
@@ -53,6 +55,9 @@
 #include "client/rest/rest_client.h"
 #include "client/transport/http_transport.h"
 #include "client/transport/transport.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "indexers/index_func.h"
 #include "indexers/indexer.h"
 #include "informers/rest_lister_watcher.h"
@@ -350,6 +355,89 @@ void RunSync(const Options& o) {
   }
 }
 
+// ---- Memory breakdown (kubecpp only; docs/benchmarks.md, "Memory per pod, piece by piece") ----
+
+// ObjectFootprint is what one cached object is made of, read through reflection.
+struct ObjectFootprint {
+  int64_t messages = 0;       // message objects (map entries excluded)
+  int64_t message_bytes = 0;  // their generated classes' sizes
+  int64_t strings = 0;        // set string fields and elements (map keys and values included)
+  int64_t long_strings = 0;   // of which longer than the small-string buffer (text on the heap)
+  int64_t long_text = 0;      // their text, with the terminating NUL
+};
+
+void AddString(const std::string& text, ObjectFootprint& f) {
+  ++f.strings;
+  if (text.size() >= sizeof(std::string) / 2) {  // libstdc++'s SSO holds 15 characters
+    ++f.long_strings;
+    f.long_text += static_cast<int64_t>(text.size()) + 1;
+  }
+}
+
+void Walk(const google::protobuf::Message& m, ObjectFootprint& f) {
+  const google::protobuf::Descriptor* d = m.GetDescriptor();
+  const google::protobuf::Reflection* r = m.GetReflection();
+  if (!d->options().map_entry()) {
+    ++f.messages;
+    f.message_bytes +=
+        static_cast<int64_t>(r->GetMessageFactory()->GetPrototype(d)->SpaceUsedLong());
+  }
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = d->field(i);
+    const bool is_message = field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE;
+    const bool is_string = field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING;
+    if (field->is_repeated()) {
+      for (int k = 0; k < r->FieldSize(m, field); ++k) {
+        if (is_message) Walk(r->GetRepeatedMessage(m, field, k), f);
+        if (is_string) AddString(r->GetRepeatedString(m, field, k), f);
+      }
+    } else if (r->HasField(m, field)) {
+      if (is_message) Walk(r->GetMessage(m, field), f);
+      if (is_string) AddString(r->GetString(m, field), f);
+    }
+  }
+}
+
+// pod_memory: syncs like `sync`, then reads every cached pod: its encoded size, its arena's used
+// and allocated bytes (the first block and any overflow), its messages and strings; all per pod.
+// heap_per_pod is the sync's figure; the rest of it is the long strings' heap chunks and the
+// informer's own structures (entry, hash slot, namespace index).
+void RunPodMemory(const Options& o) {
+  const Params params = Params().Int("n", o.n).Str("wire", o.wire);
+  malloc_trim(0);
+  const int64_t heap_before = HeapInUse();
+  std::unique_ptr<Synced> s = StartAndSync(o);
+  const int64_t heap_after = HeapInUse();
+  ObjectFootprint f;
+  int64_t wire = 0, arena_used = 0, arena_allocated = 0, no_arena = 0;
+  const std::vector<indexers::ObjectPtr<Pod>> pods = s->informer->GetIndexer().List();
+  for (const indexers::ObjectPtr<Pod>& pod : pods) {
+    // The arena first: reading a map through reflection (Walk) can add to it.
+    if (google::protobuf::Arena* arena = pod->GetArena(); arena != nullptr) {
+      arena_used += static_cast<int64_t>(arena->SpaceUsed());
+      arena_allocated += static_cast<int64_t>(arena->SpaceAllocated());
+    } else {
+      ++no_arena;
+    }
+    wire += static_cast<int64_t>(pod->ByteSizeLong());
+    Walk(*pod, f);
+  }
+  if (pods.empty() || no_arena > 0) Fail("expected every cached pod on its own arena");
+  const double n = static_cast<double>(pods.size());
+  auto emit = [&](const std::string& metric, double total, const std::string& unit) {
+    Emit("pod_memory", metric, params, total / n, unit, "lower");
+  };
+  emit("heap_per_pod", static_cast<double>(heap_after - heap_before), "bytes");
+  emit("protobuf_bytes_per_pod", static_cast<double>(wire), "bytes");
+  emit("arena_allocated_per_pod", static_cast<double>(arena_allocated), "bytes");
+  emit("arena_used_per_pod", static_cast<double>(arena_used), "bytes");
+  emit("message_bytes_per_pod", static_cast<double>(f.message_bytes), "bytes");
+  emit("messages_per_pod", static_cast<double>(f.messages), "messages");
+  emit("strings_per_pod", static_cast<double>(f.strings), "strings");
+  emit("long_strings_per_pod", static_cast<double>(f.long_strings), "strings");
+  emit("long_string_text_per_pod", static_cast<double>(f.long_text), "bytes");
+}
+
 // Percentile of sorted values, nearest rank (the Go harness's percentile).
 int64_t Percentile(const std::vector<int64_t>& sorted, double p) {
   if (sorted.empty()) return 0;
@@ -477,9 +565,11 @@ int Main(int argc, char** argv) {
     RunSync(o);
   } else if (o.workload == "store") {
     RunStore(o);
+  } else if (o.workload == "pod_memory") {
+    RunPodMemory(o);
   } else {
     Fail(absl::StrCat("unknown --workload '", o.workload,
-                      "' (sync, store, wq_add_get_done, wq_worker_pool)"));
+                      "' (sync, store, pod_memory, wq_add_get_done, wq_worker_pool)"));
   }
   return 0;
 }

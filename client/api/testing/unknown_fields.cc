@@ -71,7 +71,9 @@ std::vector<std::string> FindUnknownFields(const google::protobuf::Message& mess
   return found;
 }
 
-void ClearZeroScalars(google::protobuf::Message* message) {
+namespace {
+
+void ClearZeros(google::protobuf::Message* message, bool strings) {
   const pb::Reflection* reflection = message->GetReflection();
   std::vector<const FD*> fields;
   reflection->ListFields(*message, &fields);
@@ -84,16 +86,25 @@ void ClearZeroScalars(google::protobuf::Message* message) {
       }
       if (field->is_repeated()) {
         for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
-          ClearZeroScalars(reflection->MutableRepeatedMessage(message, field, i));
+          ClearZeros(reflection->MutableRepeatedMessage(message, field, i), strings);
         }
       } else {
-        ClearZeroScalars(reflection->MutableMessage(message, field));
+        ClearZeros(reflection->MutableMessage(message, field), strings);
       }
       continue;
     }
     if (field->is_repeated() || field->options().GetExtension(json_keep_zero)) continue;
+    if (!strings && field->cpp_type() == FD::CPPTYPE_STRING) continue;
     if (IsZero(*message, field)) reflection->ClearField(message, field);
   }
+}
+
+}  // namespace
+
+void ClearZeroScalars(google::protobuf::Message* message) { ClearZeros(message, /*strings=*/true); }
+
+void ClearZeroNumbers(google::protobuf::Message* message) {
+  ClearZeros(message, /*strings=*/false);
 }
 
 }  // namespace kube::api::testing

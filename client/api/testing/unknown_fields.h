@@ -20,6 +20,11 @@ std::vector<std::string> FindUnknownFields(const google::protobuf::Message& mess
 // brings a protobuf decode and a JSON decode of the same object to one form.
 void ClearZeroScalars(google::protobuf::Message* message);
 
+// ClearZeroNumbers is ClearZeroScalars leaving string and bytes fields alone: the protobuf codec
+// already reads an empty omitempty string as absent (protobuf_parse.h), so a protobuf decode and
+// a JSON decode must agree on strings as they are.
+void ClearZeroNumbers(google::protobuf::Message* message);
+
 }  // namespace kube::api::testing
 
 #endif  // KUBECPP_CLIENT_API_TESTING_UNKNOWN_FIELDS_H_
