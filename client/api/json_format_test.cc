@@ -339,3 +339,36 @@ TEST(JsonFormatTest, RichPodRoundTrips) {
 
 }  // namespace
 }  // namespace kube::api
+
+namespace kube::api {
+namespace {
+
+// Maps are read into the map itself: reading them afterwards through the generated API must not
+// have to build a second form of them on the object's arena (nor take the field's lock).
+TEST(JsonFormatTest, MapsAreReadIntoTheMapNotItsListForm) {
+  google::protobuf::Arena arena;
+  auto* pod = google::protobuf::Arena::CreateMessage<core::Pod>(&arena);
+  ASSERT_TRUE(JsonToMessage(R"({"metadata":{"name":"web","labels":{"app":"web","tier":"front"},
+      "annotations":{"note":"x"}},"spec":{"containers":[{"name":"app","resources":{
+      "limits":{"memory":"512Mi"},"requests":{"cpu":"100m","memory":"64Mi"}}}]}})",
+                            pod)
+                  .ok());
+  const uint64_t used = arena.SpaceUsed();
+  EXPECT_EQ(pod->metadata().labels().at("tier"), "front");
+  EXPECT_EQ(pod->metadata().annotations().size(), 1u);
+  EXPECT_EQ(pod->spec().containers(0).resources().requests().at("cpu").string(), "100m");
+  EXPECT_EQ(pod->spec().containers(0).resources().limits().size(), 1u);
+  EXPECT_EQ(arena.SpaceUsed(), used);
+
+  // A key given twice: the last one counts, as in Go.
+  core::Pod twice;
+  ASSERT_TRUE(JsonToMessage(R"({"metadata":{"labels":{"a":"1","a":"2"}}})", &twice).ok());
+  EXPECT_EQ(twice.metadata().labels().size(), 1u);
+  EXPECT_EQ(twice.metadata().labels().at("a"), "2");
+  // An entry whose value is the wrong type is an error naming it.
+  EXPECT_THAT(std::string(JsonToMessage(R"({"metadata":{"labels":{"a":1}}})", &twice).message()),
+              ::testing::HasSubstr("labels"));
+}
+
+}  // namespace
+}  // namespace kube::api

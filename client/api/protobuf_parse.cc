@@ -258,6 +258,37 @@ class Rewriter {
   int64_t dropped_ = 0;
 };
 
+// ClearEmptyStrings clears, after a plain parse, what the rewrite would have left out: the
+// fallback gives the same object as the rewrite, without the memory saving.
+void ClearEmptyStrings(const MessagePlan& plan, pb::Message* message) {
+  const pb::Descriptor* descriptor = message->GetDescriptor();
+  const pb::Reflection* reflection = message->GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const pb::FieldDescriptor* field = descriptor->field(i);
+    const uint64_t number = static_cast<uint64_t>(field->number());
+    switch (plan.Action(number)) {
+      case FieldAction::kCopy:
+        break;
+      case FieldAction::kDropIfEmpty:
+        if (reflection->HasField(*message, field) &&
+            reflection->GetStringReference(*message, field, nullptr).empty()) {
+          reflection->ClearField(message, field);
+        }
+        break;
+      case FieldAction::kRewrite:
+        if (field->is_repeated()) {
+          for (int k = 0; k < reflection->FieldSize(*message, field); ++k) {
+            ClearEmptyStrings(*plan.children[number],
+                              reflection->MutableRepeatedMessage(message, field, k));
+          }
+        } else if (reflection->HasField(*message, field)) {
+          ClearEmptyStrings(*plan.children[number], reflection->MutableMessage(message, field));
+        }
+        break;
+    }
+  }
+}
+
 bool ParseBytes(absl::string_view wire, pb::Message* message) {
   if (wire.size() > static_cast<size_t>(std::numeric_limits<int>::max())) return false;
   return message->ParseFromArray(wire.data(), static_cast<int>(wire.size()));
@@ -285,9 +316,12 @@ bool ParseWithoutEmptyStrings(absl::string_view wire, pb::Message* message) {
   if (scratch.size() < wire.size()) scratch.resize(wire.size());
   Rewriter rewriter(wire.data(), scratch.data());
   const char* const end = wire.data() + wire.size();
-  if (!rewriter.Rewrite(*plan, wire.data(), end, 0) || rewriter.dropped() == 0) {
-    return ParseBytes(wire, message);
+  if (!rewriter.Rewrite(*plan, wire.data(), end, 0)) {
+    if (!ParseBytes(wire, message)) return false;
+    ClearEmptyStrings(*plan, message);
+    return true;
   }
+  if (rewriter.dropped() == 0) return ParseBytes(wire, message);
   const char* const out_end = rewriter.Finish(end);
   return ParseBytes(
       absl::string_view(scratch.data(), static_cast<size_t>(out_end - scratch.data())), message);

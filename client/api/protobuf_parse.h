@@ -18,9 +18,10 @@
 // their empty value. Left as they are too: elements of repeated fields (an empty element is a
 // value), members of a oneof (setting one selects it), map keys and values (entries are rebuilt
 // whole either way), unknown fields. Input this rewrite does not
-// understand (groups, malformed or truncated bytes, nesting deeper than 64) is parsed as given,
-// so errors are protobuf's own: the result is false exactly when ParseFromArray's would be.
-// When no empty field is found, the original bytes are parsed.
+// understand (groups, malformed or truncated bytes, a tag past 32 bits, nesting deeper than 64)
+// is parsed as given and the same empty strings are cleared afterwards: the same object, without
+// the memory saving. Errors are protobuf's own: the result is false exactly when
+// ParseFromArray's would be. When no empty field is found, the original bytes are parsed.
 //
 // Thread-safety: reentrant; the per-type plans are built once per message type, under a lock,
 // and kept for the life of the process.
