@@ -16,6 +16,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/sync.h"
 #include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
@@ -55,11 +56,11 @@ class InfoCache {
  public:
   const MessageInfo& Get(const pb::Descriptor* descriptor) {
     {
-      absl::ReaderMutexLock lock(&mu_);
+      ReaderMutexLock lock(&mu_);
       auto it = infos_.find(descriptor);
       if (it != infos_.end()) return *it->second;
     }
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     return *Build(descriptor);
   }
 

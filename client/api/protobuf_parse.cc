@@ -10,6 +10,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "base/sync.h"
 #include "client/api/json_options.pb.h"
 #include "google/protobuf/descriptor.h"
 
@@ -49,11 +50,11 @@ class PlanCache {
  public:
   const MessagePlan* Get(const pb::Descriptor* descriptor) {
     {
-      absl::ReaderMutexLock lock(&mu_);
+      ReaderMutexLock lock(&mu_);
       auto it = plans_.find(descriptor);
       if (it != plans_.end()) return it->second.get();
     }
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     std::vector<MessagePlan*> fresh;
     MessagePlan* plan = Build(descriptor, fresh);
     // may_drop spreads from the types with droppable fields to the types that hold them (over
