@@ -6,44 +6,20 @@
 
 #include "benchmark/benchmark.h"
 #include "client/api/core/v1/pod.pb.h"
-#include "client/api/json_options.pb.h"
 #include "client/api/protobuf_parse.h"
+#include "client/api/testing/empty_strings.h"
 #include "client/api/testing/sample_objects.h"
 #include "google/protobuf/arena.h"
-#include "google/protobuf/descriptor.h"
 
 namespace kube::api {
 namespace {
 
 namespace pb = ::google::protobuf;
 
-// SetEmptyStrings sets every unset omitempty string of `message` and its sub-messages to "",
-// as the apiserver's protobuf encoder writes them.
-void SetEmptyStrings(pb::Message* message) {
-  const pb::Descriptor* d = message->GetDescriptor();
-  const pb::Reflection* r = message->GetReflection();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const pb::FieldDescriptor* f = d->field(i);
-    if (f->is_map() || f->containing_oneof() != nullptr) continue;
-    if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (f->is_repeated()) {
-        for (int k = 0; k < r->FieldSize(*message, f); ++k) {
-          SetEmptyStrings(r->MutableRepeatedMessage(message, f, k));
-        }
-      } else if (r->HasField(*message, f)) {
-        SetEmptyStrings(r->MutableMessage(message, f));
-      }
-    } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING && !f->is_repeated() &&
-               !f->options().GetExtension(json_keep_zero) && !r->HasField(*message, f)) {
-      r->SetString(message, f, "");
-    }
-  }
-}
-
 const std::string& Wire() {
   static const std::string* const wire = [] {
     core::v1::Pod pod = testing::RichPod("team-a", "api-7d9c8b6f5-x2x9q");
-    SetEmptyStrings(&pod);
+    testing::SetEmptyStrings(&pod, /*keep_zero_too=*/false);  // as the apiserver sends it
     return new std::string(pod.SerializeAsString());
   }();
   return *wire;

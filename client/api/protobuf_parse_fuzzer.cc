@@ -12,9 +12,8 @@
 #include "absl/strings/string_view.h"
 #include "base/fuzzing/fuzz_check.h"
 #include "client/api/core/v1/pod.pb.h"
-#include "client/api/json_options.pb.h"
 #include "client/api/protobuf_parse.h"
-#include "google/protobuf/descriptor.h"
+#include "client/api/testing/empty_strings.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/message_differencer.h"
 
@@ -22,32 +21,8 @@ namespace {
 
 namespace pb = ::google::protobuf;
 using ::kube::api::core::v1::Pod;
+using ::kube::api::testing::ClearEmptyStrings;
 using kube::fuzzing::FuzzCheck;
-
-// ClearEmptyStrings is the reference for what ParseWithoutEmptyStrings leaves unset: set,
-// empty, singular strings outside oneofs and maps that are not json_keep_zero, at every depth.
-void ClearEmptyStrings(pb::Message* message) {
-  const pb::Descriptor* d = message->GetDescriptor();
-  const pb::Reflection* r = message->GetReflection();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const pb::FieldDescriptor* f = d->field(i);
-    if (f->is_map()) continue;
-    if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (f->is_repeated()) {
-        for (int k = 0; k < r->FieldSize(*message, f); ++k) {
-          ClearEmptyStrings(r->MutableRepeatedMessage(message, f, k));
-        }
-      } else if (r->HasField(*message, f)) {
-        ClearEmptyStrings(r->MutableMessage(message, f));
-      }
-    } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING && !f->is_repeated() &&
-               f->containing_oneof() == nullptr &&
-               !f->options().GetExtension(kube::api::json_keep_zero) && r->HasField(*message, f) &&
-               r->GetString(*message, f).empty()) {
-      r->ClearField(message, f);
-    }
-  }
-}
 
 }  // namespace
 

@@ -7,8 +7,8 @@
 
 #include "client/api/core/v1/container.pb.h"
 #include "client/api/core/v1/pod.pb.h"
-#include "client/api/json_options.pb.h"
 #include "client/api/meta/v1/meta.pb.h"
+#include "client/api/testing/empty_strings.h"
 #include "client/api/testing/sample_objects.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -19,59 +19,14 @@ namespace {
 
 namespace pb = ::google::protobuf;
 using ::kube::api::core::v1::Pod;
-
-// ClearEmptyStrings is the reference: the plain parse, then every set, empty, singular string
-// or bytes field outside oneofs and maps, and not json_keep_zero, cleared, at every depth.
-void ClearEmptyStrings(pb::Message* message) {
-  const pb::Descriptor* d = message->GetDescriptor();
-  const pb::Reflection* r = message->GetReflection();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const pb::FieldDescriptor* f = d->field(i);
-    if (f->is_map()) continue;
-    if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (f->is_repeated()) {
-        for (int k = 0; k < r->FieldSize(*message, f); ++k) {
-          ClearEmptyStrings(r->MutableRepeatedMessage(message, f, k));
-        }
-      } else if (r->HasField(*message, f)) {
-        ClearEmptyStrings(r->MutableMessage(message, f));
-      }
-    } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING && !f->is_repeated() &&
-               f->containing_oneof() == nullptr && !f->options().GetExtension(json_keep_zero) &&
-               r->HasField(*message, f) && r->GetString(*message, f).empty()) {
-      r->ClearField(message, f);
-    }
-  }
-}
+using ::kube::api::testing::ClearEmptyStrings;
+using ::kube::api::testing::SetEmptyStrings;
 
 Pod Reference(const std::string& wire) {
   Pod pod;
   EXPECT_TRUE(pod.ParseFromString(wire));
   ClearEmptyStrings(&pod);
   return pod;
-}
-
-// SetEmptyStrings sets every unset singular string of `message` and of the messages it holds to
-// "" (what the apiserver's encoder sends for Go's empty strings).
-void SetEmptyStrings(pb::Message* message) {
-  const pb::Descriptor* d = message->GetDescriptor();
-  const pb::Reflection* r = message->GetReflection();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const pb::FieldDescriptor* f = d->field(i);
-    if (f->is_map() || f->containing_oneof() != nullptr) continue;
-    if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (f->is_repeated()) {
-        for (int k = 0; k < r->FieldSize(*message, f); ++k) {
-          SetEmptyStrings(r->MutableRepeatedMessage(message, f, k));
-        }
-      } else if (r->HasField(*message, f)) {
-        SetEmptyStrings(r->MutableMessage(message, f));
-      }
-    } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING && !f->is_repeated() &&
-               !r->HasField(*message, f)) {
-      r->SetString(message, f, "");
-    }
-  }
 }
 
 bool Equal(const pb::Message& a, const pb::Message& b) {
@@ -99,7 +54,7 @@ TEST(ParseWithoutEmptyStringsTest, EqualsThePlainParseWithoutEmptyStringsAtEvery
   Pod pod = testing::RichPod("team-a", "api-7d9c8b6f5-x2x9q");
   // Many containers make the enclosing lengths need two-byte varints, which then shrink.
   for (int i = 0; i < 20; ++i) *pod.mutable_spec()->add_containers() = pod.spec().containers(0);
-  SetEmptyStrings(&pod);
+  SetEmptyStrings(&pod, /*keep_zero_too=*/true);
   const std::string wire = pod.SerializeAsString();
   ASSERT_GT(pod.spec().ByteSizeLong(), 16384u);  // a three-byte length varint
 
@@ -197,7 +152,7 @@ TEST(ParseWithoutEmptyStringsTest, GroupsAreParsedAsGivenThenClearedTheSameWay) 
 
 TEST(ParseWithoutEmptyStringsTest, FailsExactlyWhenParseFromArrayFails) {
   Pod pod = testing::RichPod("default", "web");
-  SetEmptyStrings(&pod);
+  SetEmptyStrings(&pod, /*keep_zero_too=*/true);
   const std::string wire = pod.SerializeAsString();
   for (size_t cut = 0; cut <= wire.size(); ++cut) {
     const std::string prefix = wire.substr(0, cut);
