@@ -24,6 +24,7 @@
 #include "client/api/internal/zero_value.h"
 #include "client/api/json_options.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
 
 namespace kube::api {
 namespace {
@@ -694,22 +695,14 @@ absl::StatusOr<std::string> Text(const json::value& value, const FD* field, cons
 
 // AppendVarint appends `value` in protobuf's base-128 varint encoding.
 void AppendVarint(uint64_t value, std::string* out) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
+  uint8_t bytes[10];  // the longest varint
+  const uint8_t* end = pb::io::CodedOutputStream::WriteVarint64ToArray(value, bytes);
+  out->append(reinterpret_cast<const char*>(bytes), static_cast<size_t>(end - bytes));
 }
 
-size_t VarintBytes(uint64_t value) {
-  size_t bytes = 1;
-  for (; value >= 0x80; value >>= 7) ++bytes;
-  return bytes;
-}
-
-// AppendLengthDelimited appends field `number` (< 16: one tag byte) holding `bytes`.
+// AppendLengthDelimited appends field `number` holding `bytes`.
 void AppendLengthDelimited(int number, absl::string_view bytes, std::string* out) {
-  out->push_back(static_cast<char>(number << 3 | 2));
+  AppendVarint(static_cast<uint64_t>(number) << 3 | 2, out);
   AppendVarint(bytes.size(), out);
   out->append(bytes.data(), bytes.size());
 }
@@ -748,82 +741,7 @@ class Reader {
                      const pb::Reflection* reflection, const FieldInfo& field_info,
                      const Path& path) {
     const FD* field = field_info.field;
-    if (field->is_map()) {
-      reflection->ClearField(message, field);
-      if (value.is_null()) return absl::OkStatus();
-      if (!value.is_object()) return Mismatch(path, "an object", value);
-      // The entries go in through protobuf's own parser, which fills the map itself. Added
-      // through reflection (AddMessage) they would stay in the map field's list form, and the
-      // first read of the map through the generated API would build the map beside the list:
-      // about 2.5 KB more arena for a pod's labels, annotations and resources, taken under the
-      // field's mutex by whichever reader comes first (docs/benchmarks.md, "Findings").
-      const FD* key_field = field->message_type()->map_key();
-      const FD* value_field = field->message_type()->map_value();
-      std::string entries;
-      // The common cases are written out directly: string to string (labels, annotations,
-      // selectors) and string to Quantity given as a string (resources). Other maps, and these
-      // with a value of another JSON type, go through an entry message.
-      const bool string_values = value_field->type() == FD::TYPE_STRING;
-      const bool quantity_values = value_field->type() == FD::TYPE_MESSAGE &&
-                                   field_info.message != nullptr &&
-                                   field_info.message->format == JSON_FORMAT_QUANTITY;
-      if (key_field->type() == FD::TYPE_STRING && (string_values || quantity_values)) {
-        bool direct = true;
-        for (const auto& member : value.get_object()) {
-          if (!member.value().is_string()) {
-            direct = false;
-            break;
-          }
-          const absl::string_view key(member.key().data(), member.key().size());
-          const json::string& text = member.value().get_string();
-          // A Quantity is a message holding the string as field 1.
-          const size_t value_bytes =
-              quantity_values ? 1 + VarintBytes(text.size()) + text.size() : text.size();
-          AppendVarint(static_cast<uint64_t>(field->number()) << 3 | 2, &entries);
-          AppendVarint(
-              2 + VarintBytes(key.size()) + key.size() + VarintBytes(value_bytes) + value_bytes,
-              &entries);
-          AppendLengthDelimited(1, key, &entries);
-          entries.push_back(static_cast<char>(2 << 3 | 2));
-          AppendVarint(value_bytes, &entries);
-          if (quantity_values) {
-            AppendLengthDelimited(1, absl::string_view(text.data(), text.size()), &entries);
-          } else {
-            entries.append(text.data(), text.size());
-          }
-        }
-        if (direct) {
-          if (!message->MergeFromString(entries)) {
-            return absl::InternalError(
-                absl::StrCat(path.ToString(), ": map entries do not re-read"));
-          }
-          return absl::OkStatus();
-        }
-        entries.clear();
-      }
-      std::unique_ptr<pb::Message> entry(
-          reflection->GetMessageFactory()->GetPrototype(field->message_type())->New());
-      const pb::Reflection* entry_reflection = entry->GetReflection();
-      for (const auto& member : value.get_object()) {
-        absl::string_view key(member.key().data(), member.key().size());
-        Path child{&path, key};
-        entry->Clear();
-        absl::Status status = MapKey(key, entry.get(), entry_reflection, key_field, child);
-        if (status.ok()) {
-          status = Singular(member.value(), entry.get(), entry_reflection, value_field,
-                            field_info.message, child);
-        }
-        if (!status.ok()) return status;
-        AppendVarint(static_cast<uint64_t>(field->number()) << 3 | 2,
-                     &entries);  // length-delimited
-        AppendVarint(entry->ByteSizeLong(), &entries);
-        entry->AppendPartialToString(&entries);
-      }
-      if (!message->MergeFromString(entries)) {
-        return absl::InternalError(absl::StrCat(path.ToString(), ": map entries do not re-read"));
-      }
-      return absl::OkStatus();
-    }
+    if (field->is_map()) return Map(value, message, reflection, field_info, path);
     if (field->is_repeated()) {
       reflection->ClearField(message, field);
       if (value.is_null()) return absl::OkStatus();
@@ -831,6 +749,90 @@ class Reader {
       return Elements(value.get_array(), message, reflection, field_info, path);
     }
     return Singular(value, message, reflection, field, field_info.message, path);
+  }
+
+  // Map reads a map field. The entries go in through protobuf's own parser, which fills the map
+  // itself. Added through reflection (AddMessage) they would stay in the map field's list form,
+  // and the first read of the map through the generated API would build the map beside the
+  // list: about 2.5 KB more arena for a pod's labels, annotations and resources, taken under the
+  // field's mutex by whichever reader comes first (docs/benchmarks.md, "Findings").
+  absl::Status Map(const json::value& value, pb::Message* message, const pb::Reflection* reflection,
+                   const FieldInfo& field_info, const Path& path) {
+    const FD* field = field_info.field;
+    reflection->ClearField(message, field);
+    if (value.is_null()) return absl::OkStatus();
+    if (!value.is_object()) return Mismatch(path, "an object", value);
+    std::string entries;
+    if (!AppendPlainEntries(value.get_object(), field_info, &entries)) {
+      entries.clear();
+      absl::Status status =
+          AppendEntriesThroughMessage(value.get_object(), reflection, field_info, path, &entries);
+      if (!status.ok()) return status;
+    }
+    if (!message->MergeFromString(entries)) {
+      return absl::InternalError(absl::StrCat(path.ToString(), ": map entries do not re-read"));
+    }
+    return absl::OkStatus();
+  }
+
+  // AppendPlainEntries encodes the common maps directly: string keys to string values (labels,
+  // annotations, selectors) or to Quantities given as strings (resources). False when the map is
+  // of another kind or holds a value of another JSON type (then `entries` is partly written).
+  static bool AppendPlainEntries(const json::object& object, const FieldInfo& field_info,
+                                 std::string* entries) {
+    const pb::Descriptor* entry_type = field_info.field->message_type();
+    const bool string_values = entry_type->map_value()->type() == FD::TYPE_STRING;
+    const bool quantity_values = entry_type->map_value()->type() == FD::TYPE_MESSAGE &&
+                                 field_info.message != nullptr &&
+                                 field_info.message->format == JSON_FORMAT_QUANTITY;
+    if (entry_type->map_key()->type() != FD::TYPE_STRING || !(string_values || quantity_values)) {
+      return false;
+    }
+    std::string entry;
+    std::string quantity;
+    for (const auto& member : object) {
+      if (!member.value().is_string()) return false;
+      const json::string& text = member.value().get_string();
+      absl::string_view value(text.data(), text.size());
+      if (quantity_values) {  // a Quantity is a message holding the string as field 1
+        quantity.clear();
+        AppendLengthDelimited(1, value, &quantity);
+        value = quantity;
+      }
+      entry.clear();
+      AppendLengthDelimited(1, absl::string_view(member.key().data(), member.key().size()), &entry);
+      AppendLengthDelimited(2, value, &entry);
+      AppendLengthDelimited(field_info.field->number(), entry, entries);
+    }
+    return true;
+  }
+
+  // AppendEntriesThroughMessage encodes each entry by reading it into an entry message.
+  absl::Status AppendEntriesThroughMessage(const json::object& object,
+                                           const pb::Reflection* reflection,
+                                           const FieldInfo& field_info, const Path& path,
+                                           std::string* entries) {
+    const FD* field = field_info.field;
+    std::unique_ptr<pb::Message> entry(
+        reflection->GetMessageFactory()->GetPrototype(field->message_type())->New());
+    const pb::Reflection* entry_reflection = entry->GetReflection();
+    std::string encoded;
+    for (const auto& member : object) {
+      absl::string_view key(member.key().data(), member.key().size());
+      Path child{&path, key};
+      entry->Clear();
+      absl::Status status =
+          MapKey(key, entry.get(), entry_reflection, field->message_type()->map_key(), child);
+      if (status.ok()) {
+        status = Singular(member.value(), entry.get(), entry_reflection,
+                          field->message_type()->map_value(), field_info.message, child);
+      }
+      if (!status.ok()) return status;
+      encoded.clear();
+      entry->AppendPartialToString(&encoded);
+      AppendLengthDelimited(field->number(), encoded, entries);
+    }
+    return absl::OkStatus();
   }
 
   absl::Status Elements(const json::array& array, pb::Message* message,
